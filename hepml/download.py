@@ -1,0 +1,136 @@
+"""Resumable, verified HTTP downloads of the benchmark datasets.
+
+:func:`fetch` tries each mirror in turn. A download streams into ``<dest>.part``
+and resumes it with an HTTP ``Range`` request after a dropped connection,
+retrying with exponential backoff. A mirror may serve the file itself or a zip
+archive holding it (``member``). The SHA-256 of the final file is checked
+before it is renamed onto ``dest``, so ``dest`` is either absent or correct.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+CHUNK = 1 << 20
+
+
+class DownloadError(RuntimeError):
+    """A file could not be fetched from any mirror."""
+
+
+class ChecksumError(DownloadError):
+    """A downloaded file does not have the expected SHA-256."""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """One place to fetch a file: a URL, and the archive member to extract if it is a zip."""
+
+    url: str
+    member: str | None = None
+
+
+def sha256sum(path: str | os.PathLike, chunk: int = 8 * CHUNK) -> str:
+    """Hex SHA-256 digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _request(url: str, offset: int, timeout: float):
+    request = urllib.request.Request(url, headers={"User-Agent": "hepml"})
+    if offset:
+        request.add_header("Range", f"bytes={offset}-")
+    return urllib.request.urlopen(request, timeout=timeout)
+
+
+def download_resumable(url: str, part: Path, retries: int = 5, backoff: float = 1.0,
+                       timeout: float = 60.0, progress: bool = True) -> Path:
+    """Stream ``url`` into ``part``, resuming a partial file; return ``part`` when complete."""
+    attempt = 0
+    while True:
+        offset = part.stat().st_size if part.exists() else 0
+        try:
+            with _request(url, offset, timeout) as response:
+                status = response.status
+                if offset and status != 206:  # server ignored Range: start again
+                    offset = 0
+                length = response.headers.get("Content-Length")
+                total = offset + int(length) if length is not None else None
+                with open(part, "ab" if offset else "wb") as out, tqdm(
+                    total=total, initial=offset, unit="B", unit_scale=True,
+                    desc=Path(url).name, disable=not progress, mininterval=1.0,
+                ) as bar:
+                    while block := response.read(CHUNK):
+                        out.write(block)
+                        bar.update(len(block))
+                size = part.stat().st_size
+                if total is not None and size < total:
+                    raise ConnectionError(f"connection closed at byte {size} of {total}")
+                return part
+        except urllib.error.HTTPError as err:
+            if err.code == 416 and offset:  # nothing left to fetch: the partial file is whole
+                return part
+            if 400 <= err.code < 500:
+                raise DownloadError(f"{url}: HTTP {err.code} {err.reason}") from err
+            failure = err
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as err:
+            failure = err
+        attempt += 1
+        if attempt > retries:
+            raise DownloadError(f"{url}: gave up after {retries} retries: {failure}") from failure
+        time.sleep(backoff * 2 ** (attempt - 1))
+
+
+def _extract_member(archive: Path, member: str, out: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive) as zf, zf.open(member) as src, open(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+    except KeyError:
+        raise DownloadError(f"{archive}: archive has no member {member!r}") from None
+    except zipfile.BadZipFile as err:
+        raise DownloadError(f"{archive}: not a valid zip archive ({err})") from err
+
+
+def fetch(mirrors: list[Mirror], dest: str | os.PathLike, sha256: str | None,
+          retries: int = 5, backoff: float = 1.0, timeout: float = 60.0, progress: bool = True) -> Path:
+    """Fetch ``dest`` from the first mirror that delivers a file with the right SHA-256."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    errors = []
+    for mirror in mirrors:
+        part = dest.with_name(f"{dest.name}.{hashlib.sha1(mirror.url.encode()).hexdigest()[:8]}.part")
+        try:
+            download_resumable(mirror.url, part, retries, backoff, timeout, progress)
+            candidate = part
+            if mirror.member:
+                candidate = dest.with_name(f"{dest.name}.extracting")
+                _extract_member(part, mirror.member, candidate)
+            digest = sha256sum(candidate)
+            if sha256 and digest != sha256.lower():
+                raise ChecksumError(
+                    f"{mirror.url}: SHA-256 of {mirror.member or dest.name} is {digest}, expected {sha256}"
+                )
+            os.replace(candidate, dest)
+            part.unlink(missing_ok=True)
+            return dest
+        except ChecksumError as err:
+            part.unlink(missing_ok=True)  # a complete but wrong file cannot be resumed
+            errors.append(str(err))
+        except DownloadError as err:
+            errors.append(str(err))
+        finally:
+            dest.with_name(f"{dest.name}.extracting").unlink(missing_ok=True)
+    raise DownloadError(f"could not fetch {dest.name} from any mirror:\n  " + "\n  ".join(errors))

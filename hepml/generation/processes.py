@@ -1,0 +1,64 @@
+"""Pythia 8 settings of the benchmark processes (see the README for the physics).
+
+Each process is generated as a list of *variants* that share the event budget:
+the HIGGS-like processes need one W decaying to a lepton and the other to quarks,
+which Pythia expresses per W charge (``24:onPosIfAny`` / ``onNegIfAny``), so half
+the events have the leptonic W+ and half the leptonic W-.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+COMMON = ["Next:numberCount = 0", "Next:numberShowEvent = 0", "Next:numberShowInfo = 0",
+          "Next:numberShowProcess = 0", "Print:quiet = on", "PartonLevel:MPI = off"]
+
+LEPTONIC_W = "11 13"          # W -> e nu, mu nu
+HADRONIC_W = "1 2 3 4 5"      # W -> q q'
+
+
+def _w_semileptonic(leptonic_charge: str) -> list[str]:
+    hadronic_charge = "Neg" if leptonic_charge == "Pos" else "Pos"
+    return ["24:onMode = off", f"24:on{leptonic_charge}IfAny = {LEPTONIC_W}",
+            f"24:on{hadronic_charge}IfAny = {HADRONIC_W}"]
+
+
+def higgs_signal(masses: dict, widths: dict) -> list[str]:
+    """gg -> H0 -> W-+ H+-, H+- -> W+- h, h -> b b~ (Higgs:useBSM)."""
+    return [
+        "Higgs:useBSM = on", "HiggsBSM:gg2H2 = on",
+        f"35:m0 = {masses['H0']}", f"37:m0 = {masses['Hpm']}", f"25:m0 = {masses['h']}",
+        f"35:mWidth = {widths['H0']}", "35:doForceWidth = on",
+        f"37:mWidth = {widths['Hpm']}", "37:doForceWidth = on",
+        "35:onMode = off", "35:addChannel = 1 0.5 100 24 -37", "35:addChannel = 1 0.5 100 -24 37",
+        "37:onMode = off", "37:addChannel = 1 1.0 100 24 25",
+        "25:onMode = off", "25:onIfMatch = 5 -5",
+    ]
+
+
+def ttbar() -> list[str]:
+    """t t~ -> W+ b W- b~ (gg and q q~ initial states)."""
+    return ["Top:gg2ttbar = on", "Top:qqbar2ttbar = on"]
+
+
+def chargino_pairs(slha: str | Path) -> list[str]:
+    """q q~ -> chi+_1 chi-_1, chi+- -> W+- chi0_1, spectrum and decays from the SLHA file."""
+    return ["SUSY:all = off", "SUSY:qqbar2chi+chi- = on", "SUSY:idVecA = 1000024",
+            f"SLHA:file = {Path(slha).resolve()}", "SLHA:useDecayTable = on"]
+
+
+def ww() -> list[str]:
+    """q q~ -> W+ W-."""
+    return ["WeakDoubleBoson:ffbar2WW = on"]
+
+
+def process_variants(dataset: str, process: str, gen: dict) -> list[list[str]]:
+    """Pythia settings of ``process`` ('signal' or 'background') of ``dataset``, per variant."""
+    beam = [f"Beams:eCM = {float(gen['sqrt_s'])}", *COMMON]
+    if dataset == "higgs":
+        hard = higgs_signal(gen["higgs"]["masses"], gen["higgs"]["widths"]) if process == "signal" else ttbar()
+        return [beam + hard + _w_semileptonic(charge) for charge in ("Pos", "Neg")]
+    if dataset == "susy":
+        hard = chargino_pairs(gen["susy"]["slha"]) if process == "signal" else ww()
+        return [beam + hard + ["24:onMode = off", f"24:onIfAny = {LEPTONIC_W}"]]
+    raise ValueError(f"unknown dataset {dataset!r}")

@@ -1,0 +1,80 @@
+"""Plots with the mplhep style: ROC curves and feature distributions."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import mplhep as hep  # noqa: E402
+import numpy as np  # noqa: E402
+
+from .store import atomic_output  # noqa: E402
+
+plt.style.use(hep.style.ROOT)
+
+
+def save(fig, paths) -> None:
+    """Save ``fig`` atomically to each of ``paths`` (format from the suffix) and close it."""
+    for path in paths:
+        with atomic_output(path) as tmp:
+            fig.savefig(tmp, format=os.path.splitext(str(path))[1][1:], bbox_inches="tight")
+    plt.close(fig)
+
+
+def roc_figure(records: list[dict], title: str):
+    """Background rejection against signal efficiency, one panel per feature set.
+
+    ``records`` are per-seed metric dicts; the seed with the median AUC of each
+    model is drawn, labelled with the mean AUC over seeds.
+    """
+    fsets = [f for f in ("low", "high", "complete") if any(r["feature_set"] == f for r in records)]
+    fig, axes = plt.subplots(1, len(fsets), figsize=(7 * len(fsets), 6.5), squeeze=False)
+    for ax, fset in zip(axes[0], fsets):
+        models = sorted({r["model"] for r in records if r["feature_set"] == fset},
+                        key=lambda m: ("bdt", "shallow", "deep").index(m) if m in ("bdt", "shallow", "deep") else 9)
+        for model in models:
+            rs = sorted((r for r in records if r["feature_set"] == fset and r["model"] == model), key=lambda r: r["auc"])
+            median = rs[len(rs) // 2]
+            eff_s = np.array(median["roc"]["signal_efficiency"])
+            eff_b = np.array(median["roc"]["background_efficiency"])
+            aucs = np.array([r["auc"] for r in rs])
+            ax.plot(eff_s, 1 - eff_b, label=f"{model}: AUC {aucs.mean():.3f} ± {aucs.std():.3f}")
+        ax.plot([0, 1], [1, 0], ls=":", color="grey")
+        ax.set_xlabel("Signal efficiency")
+        ax.set_ylabel("Background rejection")
+        ax.set_title(f"{title}: {fset} features", fontsize=16)
+        ax.legend(fontsize=13, loc="lower left")
+    return fig
+
+
+def feature_figure(data: dict[str, np.ndarray], columns: list[str], label_column: str, title: str,
+                   units: dict[str, str] | None = None):
+    """Normalised signal and background distribution of every feature (cf. paper Figs. 2-3)."""
+    n = len(columns)
+    ncol = 4
+    nrow = int(np.ceil(n / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(5 * ncol, 4 * nrow), squeeze=False)
+    labels = data[label_column]
+    for ax, column in zip(axes.flat, columns):
+        x = data[column]
+        finite = np.isfinite(x)
+        lo, hi = np.quantile(x[finite], [0.005, 0.995]) if finite.any() else (0, 1)
+        if hi <= lo:
+            hi = lo + 1
+        bins = np.linspace(lo, hi, 41)
+        for value, name in ((1, "signal"), (0, "background")):
+            h, _ = np.histogram(x[(labels == value) & finite], bins)
+            if h.sum():
+                hep.histplot(h / h.sum(), bins, ax=ax, label=name)
+        ax.set_xlabel(column + (f" [{units[column]}]" if units and column in units else ""), fontsize=13)
+        ax.set_ylabel("Fraction", fontsize=13)
+        ax.tick_params(labelsize=11)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    axes.flat[0].legend(fontsize=12)
+    fig.suptitle(title, fontsize=18)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,175 @@
+"""Device-resident mini-batch training with early stopping, for every network in hepml.
+
+The whole training split lives on the device as one contiguous tensor; a batch
+is an index slice of a per-epoch permutation, so there is no DataLoader, no
+per-batch host copy and no host synchronisation inside an epoch.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import dataclass, field, fields
+from typing import Callable, Iterable
+
+import numpy as np
+import torch
+from sklearn.metrics import roc_auc_score
+from torch import nn
+from tqdm.auto import tqdm
+
+
+@dataclass
+class Recipe:
+    """Optimiser, schedule and stopping rule. ``paper`` and ``fast`` presets live in config."""
+
+    optimizer: str = "adamw"          # adamw | sgd
+    lr: float = 1e-3
+    weight_decay: float = 1e-5
+    batch_size: int = 512
+    max_epochs: int = 50
+    patience: int = 5                 # epochs without enough improvement before stopping
+    min_rel_improvement: float = 1e-3  # relative decrease of the validation loss that counts
+    schedule: str = "cosine"          # cosine | paper | none
+    lr_decay: float = 1.0000002       # paper: lr divided by this after every batch
+    lr_min: float = 1e-6
+    momentum_start: float = 0.9       # paper: rises linearly ...
+    momentum_end: float = 0.99        # ... to this ...
+    momentum_epochs: int = 200        # ... over this many epochs
+    init: str = "default"             # default | paper
+    dropout: float = 0.0
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Recipe":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown training recipe keys {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**d)
+
+
+@dataclass
+class History:
+    epochs: list = field(default_factory=list)
+
+    def log(self, **row) -> None:
+        self.epochs.append(row)
+
+
+def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    if recipe.optimizer == "adamw":
+        return torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+    if recipe.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=recipe.momentum_start,
+                               weight_decay=recipe.weight_decay)
+    raise ValueError(f"unknown optimizer {recipe.optimizer!r}")
+
+
+def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: int, steps_per_epoch: int) -> None:
+    """Learning rate (and, for the paper recipe, momentum) at a given step."""
+    if recipe.schedule == "none":
+        return
+    if recipe.schedule == "cosine":
+        total = recipe.max_epochs * steps_per_epoch
+        lr = recipe.lr_min + 0.5 * (recipe.lr - recipe.lr_min) * (1 + math.cos(math.pi * min(step / total, 1.0)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        return
+    if recipe.schedule == "paper":
+        lr = max(recipe.lr / recipe.lr_decay**step, recipe.lr_min)
+        frac = min(epoch / max(recipe.momentum_epochs, 1), 1.0)
+        momentum = recipe.momentum_start + frac * (recipe.momentum_end - recipe.momentum_start)
+        for g in opt.param_groups:
+            g["lr"] = lr
+            if "momentum" in g:
+                g["momentum"] = momentum
+        return
+    raise ValueError(f"unknown schedule {recipe.schedule!r}")
+
+
+def shuffled_batches(n: int, batch_size: int, generator: torch.Generator, device) -> Iterable[torch.Tensor]:
+    """Index tensors of a random permutation of ``range(n)``, ``batch_size`` at a time."""
+    perm = torch.randperm(n, generator=generator).to(device)
+    return perm.split(batch_size)
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 65536) -> torch.Tensor:
+    """Model logits over ``x`` in large batches, in eval mode."""
+    was_training = model.training
+    model.eval()
+    out = torch.cat([model(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return out
+
+
+def fit(
+    model: nn.Module,
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    x_val: torch.Tensor,
+    y_val: torch.Tensor,
+    recipe: Recipe,
+    seed: int = 0,
+    loss_fn: Callable | None = None,
+    batches: Callable[[int, torch.Generator], Iterable[torch.Tensor]] | None = None,
+    val_labels: np.ndarray | None = None,
+    progress: bool = True,
+    desc: str = "train",
+) -> History:
+    """Train ``model`` in place; restore the weights of the best validation loss.
+
+    ``loss_fn(logits, targets)`` defaults to binary cross-entropy with logits.
+    ``batches(epoch, generator)`` yields index tensors; by default a fresh shuffle
+    of the training set each epoch. ``val_labels`` (truth, for the validation AUC
+    only) default to ``y_val``.
+    """
+    device = x_train.device
+    loss_fn = loss_fn or nn.functional.binary_cross_entropy_with_logits
+    generator = torch.Generator().manual_seed(seed)
+    if batches is None:
+        def batches(epoch, gen):  # noqa: E306
+            return shuffled_batches(len(x_train), recipe.batch_size, gen, device)
+    opt = _optimizer(model, recipe)
+    history = History()
+    best_loss, best_state, best_epoch = math.inf, None, -1
+    reference_losses: list[float] = []
+    truth = val_labels if val_labels is not None else y_val.cpu().numpy()
+    step = 0
+    bar = tqdm(range(recipe.max_epochs), desc=desc, disable=not progress, leave=False)
+    for epoch in bar:
+        start = time.perf_counter()
+        model.train()
+        total = torch.zeros((), device=device)
+        n_batches = 0
+        index_batches = list(batches(epoch, generator))
+        for idx in index_batches:
+            _set_schedule(opt, recipe, epoch, step, len(index_batches))
+            loss = loss_fn(model(x_train[idx]), y_train[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            total += loss.detach()
+            n_batches += 1
+            step += 1
+        val_logits = predict_logits(model, x_val)
+        val_loss = float(loss_fn(val_logits, y_val))
+        scores = val_logits.float().cpu().numpy()
+        val_auc = float(roc_auc_score(truth, scores)) if len(np.unique(truth)) == 2 else float("nan")
+        history.log(epoch=epoch, train_loss=float(total) / max(n_batches, 1), val_loss=val_loss,
+                    val_auc=val_auc, seconds=time.perf_counter() - start, events=len(x_train))
+        bar.set_postfix(val_loss=f"{val_loss:.4f}", val_auc=f"{val_auc:.4f}")
+        if val_loss < best_loss:
+            best_loss, best_epoch = val_loss, epoch
+            best_state = copy.deepcopy(model.state_dict())
+        reference_losses.append(best_loss)
+        if len(reference_losses) > recipe.patience:
+            then = reference_losses[-recipe.patience - 1]
+            if best_loss > then * (1 - recipe.min_rel_improvement) if then > 0 else best_loss >= then:
+                break
+    bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    history.best_epoch = best_epoch
+    return history

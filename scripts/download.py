@@ -1,0 +1,21 @@
+#!/usr/bin/env python
+"""Download a UCI dataset file from a list of mirrors, verifying its SHA-256."""
+import argparse
+
+from hepml.cliutil import json_arg, run_main
+from hepml.download import Mirror, fetch
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--mirrors", type=json_arg, required=True, help='JSON list of {"url": ..., "member": ...}')
+    p.add_argument("--sha256", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--retries", type=int, default=5)
+    p.add_argument("--timeout", type=float, default=60.0)
+    a = p.parse_args()
+    fetch([Mirror(m["url"], m.get("member")) for m in a.mirrors], a.output, a.sha256, a.retries, timeout=a.timeout)
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,25 @@
+#!/usr/bin/env python
+"""Generate one shard of HIGGS-like or SUSY-like events with Pythia 8, FastJet and the detector."""
+import argparse
+
+from hepml.cliutil import json_arg, run_main
+from hepml.generation.shards import generate_shard
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--dataset", required=True, choices=["higgs", "susy"])
+    p.add_argument("--process", required=True, choices=["signal", "background"])
+    p.add_argument("--shard", type=int, required=True)
+    p.add_argument("--events", type=int, required=True, help="events to generate (before selection)")
+    p.add_argument("--seed", type=int, required=True, help="base seed of the run")
+    p.add_argument("--generation", type=json_arg, required=True, help="JSON: sqrt_s and process parameters")
+    p.add_argument("--detector", type=json_arg, default={}, help="JSON: detector card overrides")
+    p.add_argument("--output", required=True)
+    a = p.parse_args()
+    n = generate_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, a.detector, a.output)
+    print(f"{a.output}: {n} selected events of {a.events}")
+
+
+if __name__ == "__main__":
+    run_main(main)

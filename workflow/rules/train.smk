@@ -1,0 +1,46 @@
+# Training: xgboost BDT and PyTorch networks, one job per (dataset, feature set, model, seed).
+
+
+rule train_bdt:
+    input:
+        train=f"{RESULTS}/data/{{dataset}}/{{source}}/split/train.root",
+        val=f"{RESULTS}/data/{{dataset}}/{{source}}/split/val.root",
+    output:
+        model=f"{RESULTS}/models/{{dataset}}/{{source}}/{{fset}}/bdt/seed{{seed}}.json",
+        history=f"{RESULTS}/models/{{dataset}}/{{source}}/{{fset}}/bdt/seed{{seed}}.history.json",
+    params:
+        model_config=as_json(config["bdt"]),
+    log:
+        f"{RESULTS}/logs/train/{{dataset}}_{{source}}_{{fset}}_bdt_seed{{seed}}.log",
+    threads: config.get("threads", {}).get("train", 1)
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    shell:
+        "{PY} scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model bdt"
+        " --model-config {params.model_config} --train {input.train} --val {input.val}"
+        " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"
+
+
+rule train_nn:
+    wildcard_constraints:
+        model="|".join(NETWORKS) or "no-network",
+    input:
+        train=f"{RESULTS}/data/{{dataset}}/{{source}}/split/train.root",
+        val=f"{RESULTS}/data/{{dataset}}/{{source}}/split/val.root",
+    output:
+        model=f"{RESULTS}/models/{{dataset}}/{{source}}/{{fset}}/{{model}}/seed{{seed}}.pt",
+        history=f"{RESULTS}/models/{{dataset}}/{{source}}/{{fset}}/{{model}}/seed{{seed}}.history.json",
+    params:
+        model_config=lambda w: as_json(network_config(w)),
+    log:
+        f"{RESULTS}/logs/train/{{dataset}}_{{source}}_{{fset}}_{{model}}_seed{{seed}}.log",
+    threads: config.get("threads", {}).get("train", 1)
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=1,
+    shell:
+        "{PY} scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model {wildcards.model}"
+        " --model-config {params.model_config} --train {input.train} --val {input.val}"
+        " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"
