@@ -33,12 +33,12 @@ def _check_values(values: np.ndarray, path: Path, first_line: int) -> None:
     bad = ~np.isfinite(values)
     if bad.any():
         row, col = np.argwhere(bad)[0]
-        raise CSVFormatError(f"{path}: line {first_line + row}, column {col}: value is {values[row, col]}")
+        raise CSVFormatError(f"{path}: line {first_line + row}, column {col}: value is {float(values[row, col])}")
     labels = values[:, 0]
     bad_label = (labels != 0) & (labels != 1)
     if bad_label.any():
         row = int(np.flatnonzero(bad_label)[0])
-        raise CSVFormatError(f"{path}: line {first_line + row}: label is {labels[row]!r}, expected 0 or 1")
+        raise CSVFormatError(f"{path}: line {first_line + row}: label is {float(labels[row])}, expected 0 or 1")
 
 
 def _line_blocks(stream, block_bytes: int):

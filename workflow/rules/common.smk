@@ -1,8 +1,11 @@
 # Shared helpers: result paths, config slices passed to the scripts, target lists.
 import json
+import os
 import sys
 
-PY = sys.executable
+# Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+ENV = "../envs/hepml.yaml"
 RESULTS = f"results/{config['version']}"
 SOURCE = config["source"]
 NETWORKS = sorted(config["networks"])
@@ -21,7 +24,8 @@ wildcard_constraints:
 
 def as_json(value):
     """A config value quoted for the shell as one JSON argument."""
-    return "'" + json.dumps(value, sort_keys=True).replace("'", "'\\''") + "'"
+    text = json.dumps(value, sort_keys=True).replace("'", "'\\''")
+    return f"'{text}'"
 
 
 def check_config():
@@ -75,3 +79,43 @@ def report_files():
 
 def all_targets():
     return report_files() + [f"{RESULTS}/manifest.json"]
+
+
+def uci_entry(name):
+    for entry in config["uci"]["files"].values():
+        if entry["name"] == name:
+            return entry
+    raise ValueError(f"config: no uci.files entry is named {name!r}")
+
+
+def generation_params(w):
+    """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
+    gen = config["generation"]
+    out = {"sqrt_s": gen["sqrt_s"]}
+    if w.dataset == "higgs" and w.process == "signal":
+        out["higgs"] = gen["higgs"]
+    if w.dataset == "susy" and w.process == "signal":
+        out["susy"] = gen["susy"]
+    return out
+
+
+def manifest_artifacts():
+    """Every artifact of the run, by the rule that makes it."""
+    out = {"report": report_files()}
+    for d in config["datasets"]:
+        out.setdefault("metrics", []).extend(metric_files(d, SOURCE))
+        out.setdefault("evaluate", []).extend(score_files(d, SOURCE))
+        for f, m, s in runs(d, SOURCE):
+            rule_name = "train_bdt" if m == "bdt" else "train_nn"
+            base = f"{RESULTS}/models/{d}/{SOURCE}/{f}/{m}/seed{s}"
+            out.setdefault(rule_name, []).extend([f"{base}.{model_ext(m)}", f"{base}.history.json"])
+        out.setdefault("split", []).extend(f"{RESULTS}/data/{d}/{SOURCE}/split/{p}.root" for p in ("train", "val", "test"))
+        out.setdefault("merge_shards" if SOURCE == "pythia" else "convert_uci", []).append(
+            f"{RESULTS}/data/{d}/{SOURCE}/events.root")
+    return out
+
+
+def source_inputs():
+    if SOURCE == "uci":
+        return [f"{config['uci']['dir']}/{config['uci']['files'][d]['name']}" for d in config["datasets"]]
+    return [config["generation"]["susy"]["slha"]] if "susy" in config["datasets"] else []

@@ -1,29 +1,28 @@
 # UCI data: download (resumable, verified), convert once to the store, split as the authors did.
 
 
-def uci_entry(name):
-    for entry in config["uci"]["files"].values():
-        if entry["name"] == name:
-            return entry
-    raise ValueError(f"config: no uci.files entry is named {name!r}")
-
-
 rule download_uci:
+    conda:
+        ENV
     output:
         protected(f"{config['uci']['dir']}/{{name}}"),
     params:
         mirrors=lambda w: as_json(uci_entry(w.name)["mirrors"]),
         sha256=lambda w: uci_entry(w.name)["sha256"],
+        retries=config["uci"].get("retries", 5),
+        timeout=config["uci"].get("timeout", 60),
     log:
         f"{config['uci']['dir']}/logs/download_{{name}}.log",
     resources:
         runtime=240,
     shell:
-        "{PY} scripts/download.py --mirrors {params.mirrors} --sha256 {params.sha256}"
-        " --retries {config[uci][retries]} --timeout {config[uci][timeout]} --output {output} 2> {log}"
+        "python scripts/download.py --mirrors {params.mirrors} --sha256 {params.sha256}"
+        " --retries {params.retries} --timeout {params.timeout} --output {output} 2> {log}"
 
 
 rule convert_uci:
+    conda:
+        ENV
     input:
         lambda w: f"{config['uci']['dir']}/{config['uci']['files'][w.dataset]['name']}",
     output:
@@ -34,10 +33,12 @@ rule convert_uci:
     resources:
         mem_mb=4000,
     shell:
-        "{PY} scripts/convert.py --input {input} --output {output} --dataset {wildcards.dataset} 2> {log}"
+        "python scripts/convert.py --input {input} --output {output} --dataset {wildcards.dataset} 2> {log}"
 
 
 rule split:
+    conda:
+        ENV
     input:
         f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
     output:
@@ -50,5 +51,5 @@ rule split:
     log:
         f"{RESULTS}/logs/split_{{dataset}}_{{source}}.log",
     shell:
-        "{PY} scripts/split.py --input {input} --sizes {params.sizes} --limits {params.limits}"
+        "python scripts/split.py --input {input} --sizes {params.sizes} --limits {params.limits}"
         " --train {output.train} --val {output.val} --test {output.test} > {log} 2>&1"

@@ -2,6 +2,8 @@
 
 
 rule evaluate:
+    conda:
+        ENV
     input:
         model=model_path,
         test=f"{RESULTS}/data/{{dataset}}/{{source}}/split/test.root",
@@ -10,10 +12,12 @@ rule evaluate:
     log:
         f"{RESULTS}/logs/evaluate/{{dataset}}_{{source}}_{{fset}}_{{model}}_seed{{seed}}.log",
     shell:
-        "{PY} scripts/evaluate.py --model-file {input.model} --test {input.test} --output {output} 2> {log}"
+        "python scripts/evaluate.py --model-file {input.model} --test {input.test} --output {output} 2> {log}"
 
 
 rule metrics:
+    conda:
+        ENV
     input:
         f"{RESULTS}/scores/{{dataset}}/{{source}}/{{fset}}/{{model}}/seed{{seed}}.npz",
     output:
@@ -27,5 +31,5 @@ rule metrics:
     group:
         "metrics"
     shell:
-        "{PY} scripts/metrics.py --scores {input} --significance {params.significance}"
+        "python scripts/metrics.py --scores {input} --significance {params.significance}"
         " --tag {params.tag} --output {output} 2> {log}"

@@ -1,18 +1,9 @@
 # Offline events: Pythia 8 + FastJet + parametric detector, sharded, then merged and shuffled.
 
 
-def generation_params(w):
-    """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
-    gen = config["generation"]
-    out = {"sqrt_s": gen["sqrt_s"]}
-    if w.dataset == "higgs" and w.process == "signal":
-        out["higgs"] = gen["higgs"]
-    if w.dataset == "susy" and w.process == "signal":
-        out["susy"] = gen["susy"]
-    return out
-
-
 rule generate_shard:
+    conda:
+        ENV
     input:
         slha=lambda w: config["generation"]["susy"]["slha"] if (w.dataset, w.process) == ("susy", "signal") else [],
     output:
@@ -28,12 +19,14 @@ rule generate_shard:
         mem_mb=2000,
         runtime=120,
     shell:
-        "{PY} scripts/generate.py --dataset {wildcards.dataset} --process {wildcards.process}"
+        "python scripts/generate.py --dataset {wildcards.dataset} --process {wildcards.process}"
         " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
         " --generation {params.generation} --detector {params.detector} --output {output} 2> {log}"
 
 
 rule merge_shards:
+    conda:
+        ENV
     input:
         lambda w: [
             f"{RESULTS}/data/{w.dataset}/pythia/shards/{p}_{i}.root"
@@ -47,10 +40,12 @@ rule merge_shards:
     log:
         f"{RESULTS}/logs/merge_{{dataset}}.log",
     shell:
-        "{PY} scripts/merge.py --inputs {input} --output {output} --seed {params.seed} > {log} 2>&1"
+        "python scripts/merge.py --inputs {input} --output {output} --seed {params.seed} > {log} 2>&1"
 
 
 rule plot_features:
+    conda:
+        ENV
     input:
         f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
     output:
@@ -59,5 +54,5 @@ rule plot_features:
     log:
         f"{RESULTS}/logs/plot_features_{{dataset}}_{{source}}.log",
     shell:
-        "{PY} scripts/plot_features.py --input {input} --dataset {wildcards.dataset}"
+        "python scripts/plot_features.py --input {input} --dataset {wildcards.dataset}"
         " --title '{wildcards.dataset} ({wildcards.source})' --outputs {output.png} {output.pdf} 2> {log}"

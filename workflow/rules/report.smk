@@ -2,6 +2,8 @@
 
 
 rule tables:
+    conda:
+        ENV
     input:
         lambda w: metric_files(w.dataset, w.source),
     output:
@@ -11,11 +13,13 @@ rule tables:
     log:
         f"{RESULTS}/logs/tables_{{dataset}}_{{source}}.log",
     shell:
-        "{PY} scripts/tables.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source} events)'"
+        "python scripts/tables.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source} events)'"
         " --csv {output.csv} --markdown {output.md} --latex {output.tex} 2> {log}"
 
 
 rule plot_roc:
+    conda:
+        ENV
     input:
         lambda w: metric_files(w.dataset, w.source),
     output:
@@ -24,33 +28,13 @@ rule plot_roc:
     log:
         f"{RESULTS}/logs/plot_roc_{{dataset}}_{{source}}.log",
     shell:
-        "{PY} scripts/plot_roc.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source})'"
+        "python scripts/plot_roc.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source})'"
         " --outputs {output.png} {output.pdf} 2> {log}"
 
 
-def manifest_artifacts():
-    """Every artifact of the run, by the rule that makes it."""
-    out = {"report": report_files()}
-    for d in config["datasets"]:
-        out.setdefault("metrics", []).extend(metric_files(d, SOURCE))
-        out.setdefault("evaluate", []).extend(score_files(d, SOURCE))
-        for f, m, s in runs(d, SOURCE):
-            rule_name = "train_bdt" if m == "bdt" else "train_nn"
-            base = f"{RESULTS}/models/{d}/{SOURCE}/{f}/{m}/seed{s}"
-            out.setdefault(rule_name, []).extend([f"{base}.{model_ext(m)}", f"{base}.history.json"])
-        out.setdefault("split", []).extend(f"{RESULTS}/data/{d}/{SOURCE}/split/{p}.root" for p in ("train", "val", "test"))
-        out.setdefault("merge_shards" if SOURCE == "pythia" else "convert_uci", []).append(
-            f"{RESULTS}/data/{d}/{SOURCE}/events.root")
-    return out
-
-
-def source_inputs():
-    if SOURCE == "uci":
-        return [f"{config['uci']['dir']}/{config['uci']['files'][d]['name']}" for d in config["datasets"]]
-    return [config["generation"]["susy"]["slha"]] if "susy" in config["datasets"] else []
-
-
 rule manifest:
+    conda:
+        ENV
     input:
         [f for files in manifest_artifacts().values() for f in files],
     output:
@@ -62,5 +46,5 @@ rule manifest:
     log:
         f"{RESULTS}/logs/manifest.log",
     shell:
-        "{PY} scripts/manifest.py --artifacts {params.artifacts} --config {params.config}"
+        "python scripts/manifest.py --artifacts {params.artifacts} --config {params.config}"
         " --inputs {params.inputs} --output {output} 2> {log}"

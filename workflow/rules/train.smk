@@ -2,6 +2,8 @@
 
 
 rule train_bdt:
+    conda:
+        ENV
     input:
         train=f"{RESULTS}/data/{{dataset}}/{{source}}/split/train.root",
         val=f"{RESULTS}/data/{{dataset}}/{{source}}/split/val.root",
@@ -17,12 +19,14 @@ rule train_bdt:
         mem_mb=4000,
         runtime=60,
     shell:
-        "{PY} scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model bdt"
+        "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model bdt"
         " --model-config {params.model_config} --train {input.train} --val {input.val}"
         " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"
 
 
 rule train_nn:
+    conda:
+        ENV
     wildcard_constraints:
         model="|".join(NETWORKS) or "no-network",
     input:
@@ -41,6 +45,6 @@ rule train_nn:
         runtime=120,
         gpu=1,
     shell:
-        "{PY} scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model {wildcards.model}"
+        "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model {wildcards.model}"
         " --model-config {params.model_config} --train {input.train} --val {input.val}"
         " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"

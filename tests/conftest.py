@@ -1,0 +1,87 @@
+"""Shared fixtures: UCI-format files made on the fly and a local HTTP server with failure modes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def uci_text(rows: int, n_columns: int, seed: int = 0) -> tuple[bytes, np.ndarray]:
+    """UCI-format CSV text (``%.18e``) and the values it holds."""
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=(rows, n_columns)) * np.exp(rng.normal(size=(rows, n_columns)))
+    values[:, 0] = rng.integers(0, 2, rows)
+    buf = io.StringIO()
+    np.savetxt(buf, values, fmt="%.18e", delimiter=",")
+    return buf.getvalue().encode(), values
+
+
+@pytest.fixture
+def uci_gz(tmp_path):
+    """Factory: write a gzipped UCI-format file, return (path, values)."""
+    def make(name="HIGGS.csv.gz", rows=500, n_columns=29, seed=0, text=None):
+        body, values = (text, None) if text is not None else uci_text(rows, n_columns, seed)
+        path = tmp_path / name
+        path.write_bytes(gzip.compress(body))
+        return path, values
+    return make
+
+
+class _Handler(BaseHTTPRequestHandler):
+    files: dict[str, bytes] = {}
+    drop_after: dict[str, int] = {}   # path -> bytes sent before the connection is cut (first request only)
+    ignore_range: set[str] = set()
+    requests: list[tuple[str, str | None]] = []
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+    def do_GET(self):
+        self.requests.append((self.path, self.headers.get("Range")))
+        body = self.files.get(self.path)
+        if body is None:
+            self.send_error(404)
+            return
+        start = 0
+        rng = self.headers.get("Range")
+        if rng and self.path not in self.ignore_range:
+            start = int(rng.split("=")[1].split("-")[0])
+            if start >= len(body):
+                self.send_response(416)
+                self.end_headers()
+                return
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+        else:
+            self.send_response(200)
+        self.send_header("Content-Length", str(len(body) - start))
+        self.end_headers()
+        cut = self.drop_after.pop(self.path, None)
+        if cut is not None:
+            self.wfile.write(body[start : start + cut])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.wfile.write(body[start:])
+
+
+@pytest.fixture
+def http_server():
+    """A threaded HTTP server on 127.0.0.1 serving in-memory files; yields (base_url, handler class)."""
+    handler = type("Handler", (_Handler,), {"files": {}, "drop_after": {}, "ignore_range": set(), "requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
