@@ -17,7 +17,7 @@ def split_ranges(total: int, sizes: dict[str, int | float], limits: dict[str, in
     (float). ``limits`` optionally caps each part (e.g. a laptop-sized training set)
     by taking its first events.
     """
-    counts = {p: int(round(s * total)) if isinstance(s, float) else int(s) for p, s in sizes.items()}
+    counts = {p: int(s * total) if isinstance(s, float) else int(s) for p, s in sizes.items()}
     if set(counts) != set(PARTS):
         raise ValueError(f"split sizes must name {PARTS}, got {sorted(counts)}")
     if sum(counts.values()) > total:

@@ -43,3 +43,9 @@ def test_missing_store_file_and_column_are_named(tmp_path):
     with pytest.raises(ValueError, match=r"e.root: missing columns \['y'\]"):
         read_events(tmp_path / "e.root", ["y"])
     assert n_events(tmp_path / "e.root") == 3
+
+
+def test_fractions_never_round_past_the_total():
+    # 0.6 / 0.1 / 0.3 of 13046 rounds to 13047 events; the split must still fit
+    r = split_ranges(13046, {"train": 0.6, "val": 0.1, "test": 0.3})
+    assert r["test"][1] == 13046 and r["val"][1] <= r["test"][0]
