@@ -22,6 +22,7 @@ include: "workflow/rules/generate.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/jets.smk"
 
 
 rule all:

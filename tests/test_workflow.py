@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import awkward as ak
 import numpy as np
 import pytest
 import torch
@@ -91,6 +92,22 @@ def test_end_to_end_outputs(e2e):
     assert "0.885 (0.002)" in higgs_table  # the paper's DN complete AUC beside ours
 
 
+def test_jet_study_outputs(e2e):
+    md = (e2e / RESULTS / "tables" / "jets_pythia.md").read_text()
+    for tagger in ("cnn", "bdt", "multiplicity", "mass", "girth", "ptd"):
+        assert f"| {tagger} |" in md
+    assert "| cnn | 2 |" in md
+    metrics = json.loads((e2e / RESULTS / "jets/pythia/metrics/bdt/seed0.json").read_text())
+    assert 0.5 < metrics["auc"] <= 1 and metrics["gluon_rejection_at_50"] > 1
+
+
+def test_energyflow_source_plans_verified_downloads(e2e):
+    (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\n")
+    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
+    assert dry.stdout.count("rule download_energyflow") == 2
+    assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "convert_energyflow" in dry.stdout
+
+
 def test_manifest_traces_every_artifact(e2e):
     manifest = json.loads((e2e / RESULTS / "manifest.json").read_text())
     assert manifest["config"]["version"] == "test"
@@ -102,7 +119,13 @@ def test_manifest_traces_every_artifact(e2e):
 
 
 def _same(a: Path, b: Path) -> None:
-    if a.suffix == ".root":
+    if a.suffix == ".root" and "jets" in a.parts:
+        from hepml.jets.store import read_jets
+
+        ja, jb = read_jets(a), read_jets(b)
+        assert all(np.array_equal(ja[k], jb[k]) for k in ja if k != "constituents"), a
+        assert ak.all(ja["constituents"].pt == jb["constituents"].pt), a
+    elif a.suffix == ".root":
         da, db = read_events(a), read_events(b)
         assert list(da) == list(db) and all(np.array_equal(da[k], db[k]) for k in da), a
     elif a.suffix == ".npz":
@@ -120,6 +143,13 @@ def _same(a: Path, b: Path) -> None:
     elif a.name == "manifest.json":
         ma, mb = json.loads(a.read_text()), json.loads(b.read_text())
         assert ma["files"].keys() == mb["files"].keys()
+    elif a.name.endswith(".model") and a.read_bytes()[:2] == b"PK":  # a torch zip archive
+        sa = torch.load(a, weights_only=True)["state_dict"]
+        sb = torch.load(b, weights_only=True)["state_dict"]
+        assert all(torch.equal(sa[k], sb[k]) for k in sa), a
+    elif a.parent.name == "cnn" and a.suffix == ".json":
+        ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
+        assert ja["auc"] == jb["auc"] and ja["roc"] == jb["roc"], a
     elif a.suffix in (".png", ".pdf"):
         assert b.stat().st_size > 1000
     else:
@@ -138,6 +168,14 @@ RULE_OUTPUTS = {
     "tables": ["tables/higgs_pythia.csv", "tables/higgs_pythia.md", "tables/higgs_pythia.tex"],
     "plot_roc": ["plots/susy_pythia_roc.png", "plots/susy_pythia_roc.pdf"],
     "manifest": ["manifest.json"],
+    "generate_jets_shard": ["jets/pythia/shards/gluon_1.root"],
+    "merge_jets": ["jets/pythia/jets.root"],
+    "split_jets": ["jets/pythia/split/train.root", "jets/pythia/split/val.root", "jets/pythia/split/test.root"],
+    "jet_images": ["jets/pythia/images/test.npz"],
+    "train_jet_tagger": ["jets/pythia/models/cnn/seed1.model", "jets/pythia/metrics/cnn/seed1.json"],
+    "jet_report": ["tables/jets_pythia.csv", "tables/jets_pythia.md", "plots/jets_pythia_roc_sic.png",
+                   "plots/jets_pythia_roc_sic.pdf", "plots/jets_pythia_average_images.png",
+                   "plots/jets_pythia_average_images.pdf"],
 }
 
 

@@ -20,6 +20,9 @@ wildcard_constraints:
     shard=r"\d+",
     seed=r"\d+",
     model="[a-z][a-z0-9_]*",
+    flavour="quark|gluon",
+    jsource="pythia|energyflow",
+    tagger="cnn|bdt",
 
 
 def as_json(value):
@@ -77,8 +80,53 @@ def report_files():
     return out
 
 
+JETS = config.get("jets", {"enabled": False})
+JSOURCE = JETS.get("source", "pythia")
+EF_DIR = JETS.get("energyflow", {}).get("dir", "resources/energyflow")
+
+
+def jet_shards():
+    g = JETS["generation"]
+    return [f"{RESULTS}/jets/pythia/shards/{f}_{i}.root" for f in ("quark", "gluon") for i in range(g["shards"])]
+
+
+def energyflow_entry(name):
+    from hepml.jets.energyflow import FILES, ZENODO
+
+    for file_name, sha in FILES:
+        if file_name == name:
+            return ZENODO.format(file_name), sha
+    raise ValueError(f"{name!r} is not an EnergyFlow quark/gluon file")
+
+
+def energyflow_url(name):
+    return energyflow_entry(name)[0]
+
+
+def energyflow_sha256(name):
+    return energyflow_entry(name)[1]
+
+
+def energyflow_files():
+    from hepml.jets.energyflow import FILES
+
+    return [f"{EF_DIR}/{name}" for name, _ in FILES[: JETS.get("energyflow", {}).get("n_files", 1)]]
+
+
+def jet_metric_files(jsource):
+    return [f"{RESULTS}/jets/{jsource}/metrics/{t}/seed{s}.json" for t in JETS["taggers"] for s in JETS["seeds"]]
+
+
+def jet_report_files():
+    if not JETS.get("enabled"):
+        return []
+    out = [f"{RESULTS}/tables/jets_{JSOURCE}.{ext}" for ext in ("csv", "md")]
+    out += [f"{RESULTS}/plots/jets_{JSOURCE}_{kind}.{ext}" for kind in ("roc_sic", "average_images") for ext in ("png", "pdf")]
+    return out
+
+
 def all_targets():
-    return report_files() + [f"{RESULTS}/manifest.json"]
+    return report_files() + jet_report_files() + [f"{RESULTS}/manifest.json"]
 
 
 def uci_entry(name):
@@ -102,6 +150,11 @@ def generation_params(w):
 def manifest_artifacts():
     """Every artifact of the run, by the rule that makes it."""
     out = {"report": report_files()}
+    if JETS.get("enabled"):
+        out["jet_report"] = jet_report_files()
+        out["train_jet_tagger"] = jet_metric_files(JSOURCE) + [
+            f"{RESULTS}/jets/{JSOURCE}/models/{t}/seed{s}.model" for t in JETS["taggers"] for s in JETS["seeds"]]
+        out["jet_images"] = [f"{RESULTS}/jets/{JSOURCE}/images/{p}.npz" for p in ("train", "val", "test")]
     for d in config["datasets"]:
         out.setdefault("metrics", []).extend(metric_files(d, SOURCE))
         out.setdefault("evaluate", []).extend(score_files(d, SOURCE))
@@ -116,6 +169,11 @@ def manifest_artifacts():
 
 
 def source_inputs():
+    out = []
     if SOURCE == "uci":
-        return [f"{config['uci']['dir']}/{config['uci']['files'][d]['name']}" for d in config["datasets"]]
-    return [config["generation"]["susy"]["slha"]] if "susy" in config["datasets"] else []
+        out += [f"{config['uci']['dir']}/{config['uci']['files'][d]['name']}" for d in config["datasets"]]
+    elif "susy" in config["datasets"]:
+        out.append(config["generation"]["susy"]["slha"])
+    if JETS.get("enabled") and JSOURCE == "energyflow":
+        out += energyflow_files()
+    return out

@@ -1,0 +1,1 @@
+"""Quark/gluon jets: generation, storage, jet images, observables and taggers."""
