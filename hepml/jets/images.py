@@ -84,10 +84,11 @@ def jet_images(constituents, npix: int = 33, half_width: float = 0.4, channels: 
         weights = [pt[inside] * charged, pt[inside] * ~charged, charged.astype(np.float64)]
     else:
         raise ValueError(f"channels must be 1 or 3, got {channels}")
-    images = np.zeros((n_jets, len(weights), npix * npix), dtype=np.float64)
-    for ch, w in enumerate(weights):
-        images[:, ch] = np.bincount(j * npix * npix + pixel, weights=w, minlength=n_jets * npix * npix).reshape(n_jets, -1)
+    n_ch, size = len(weights), npix * npix
+    index = np.concatenate([(j * n_ch + ch) * size + pixel for ch in range(n_ch)]) if n_ch > 1 else j * size + pixel
+    flat_weights = np.concatenate(weights) if n_ch > 1 else weights[0]
+    images = np.bincount(index, weights=flat_weights, minlength=n_jets * n_ch * size).reshape(n_jets, n_ch, size)
     if "normalize" in steps:
         sums = images.sum(axis=2, keepdims=True)
-        images = np.divide(images, sums, out=np.zeros_like(images), where=sums > 0)
+        np.divide(images, sums, out=images, where=sums > 0)
     return images.reshape(n_jets, len(weights), npix, npix).astype(np.float32)
