@@ -115,6 +115,7 @@ def fit(
     loss_fn: Callable | None = None,
     batches: Callable[[int, torch.Generator], Iterable[torch.Tensor]] | None = None,
     val_labels: np.ndarray | None = None,
+    val_loss_fn: Callable | None = None,
     progress: bool = True,
     desc: str = "train",
 ) -> History:
@@ -123,10 +124,12 @@ def fit(
     ``loss_fn(logits, targets)`` defaults to binary cross-entropy with logits.
     ``batches(epoch, generator)`` yields index tensors; by default a fresh shuffle
     of the training set each epoch. ``val_labels`` (truth, for the validation AUC
-    only) default to ``y_val``.
+    only) default to ``y_val``; the AUC is logged only when they are 0/1. ``val_loss_fn``
+    (default ``loss_fn``) scores the whole validation set for early stopping.
     """
     device = x_train.device
     loss_fn = loss_fn or nn.functional.binary_cross_entropy_with_logits
+    val_loss_fn = val_loss_fn or loss_fn
     generator = torch.Generator().manual_seed(seed)
     if batches is None:
         def batches(epoch, gen):  # noqa: E306
@@ -154,9 +157,9 @@ def fit(
             n_batches += 1
             step += 1
         val_logits = predict_logits(model, x_val)
-        val_loss = float(loss_fn(val_logits, y_val))
-        scores = val_logits.float().cpu().numpy()
-        val_auc = float(roc_auc_score(truth, scores)) if len(np.unique(truth)) == 2 else float("nan")
+        val_loss = float(val_loss_fn(val_logits, y_val))
+        binary = set(np.unique(truth).tolist()) == {0, 1}
+        val_auc = float(roc_auc_score(truth, val_logits.float().cpu().numpy())) if binary else float("nan")
         history.log(epoch=epoch, train_loss=float(total) / max(n_batches, 1), val_loss=val_loss,
                     val_auc=val_auc, seconds=time.perf_counter() - start, events=len(x_train))
         bar.set_postfix(val_loss=f"{val_loss:.4f}", val_auc=f"{val_auc:.4f}")

@@ -101,6 +101,14 @@ def test_jet_study_outputs(e2e):
     assert 0.5 < metrics["auc"] <= 1 and metrics["gluon_rejection_at_50"] > 1
 
 
+def test_weak_study_outputs(e2e):
+    md = (e2e / RESULTS / "tables" / "weak_pythia.md").read_text()
+    for row in ("| supervised |", "| cwola | 0.80 | 0.20 | 0.60 |", "| llp | 0.80 | 0.60 | 0.20 |"):
+        assert row in md
+    record = json.loads((e2e / RESULTS / "weak/pythia/cwola_f1_0.8_f2_0.6.json").read_text())
+    assert record["seeds"] == [0, 1] and len(record["auc"]) == 2
+
+
 def test_energyflow_source_plans_verified_downloads(e2e):
     (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
@@ -176,6 +184,8 @@ RULE_OUTPUTS = {
     "jet_report": ["tables/jets_pythia.csv", "tables/jets_pythia.md", "plots/jets_pythia_roc_sic.png",
                    "plots/jets_pythia_roc_sic.pdf", "plots/jets_pythia_average_images.png",
                    "plots/jets_pythia_average_images.pdf"],
+    "weak_train": ["weak/pythia/llp_f1_0.8_f2_0.2.json"],
+    "weak_report": ["tables/weak_pythia.md", "plots/weak_pythia_auc_vs_gap.png", "plots/weak_pythia_auc_vs_gap.pdf"],
 }
 
 

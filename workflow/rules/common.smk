@@ -23,6 +23,9 @@ wildcard_constraints:
     flavour="quark|gluon",
     jsource="pythia|energyflow",
     tagger="cnn|bdt",
+    method="supervised|cwola|llp",
+    f1=r"[0-9.]+",
+    f2=r"[0-9.]+",
 
 
 def as_json(value):
@@ -125,8 +128,24 @@ def jet_report_files():
     return out
 
 
+WEAK = config.get("weak", {"enabled": False})
+
+
+def weak_metric_files(jsource):
+    f1 = WEAK["f1"]
+    out = [f"{RESULTS}/weak/{jsource}/supervised_f1_{f1}_f2_{f1}.json"]
+    out += [f"{RESULTS}/weak/{jsource}/{m}_f1_{f1}_f2_{f2}.json" for m in WEAK["methods"] for f2 in WEAK["f2"]]
+    return out
+
+
+def weak_report_files():
+    if not (WEAK.get("enabled") and JETS.get("enabled")):
+        return []
+    return [f"{RESULTS}/tables/weak_{JSOURCE}.md"] + [f"{RESULTS}/plots/weak_{JSOURCE}_auc_vs_gap.{e}" for e in ("png", "pdf")]
+
+
 def all_targets():
-    return report_files() + jet_report_files() + [f"{RESULTS}/manifest.json"]
+    return report_files() + jet_report_files() + weak_report_files() + [f"{RESULTS}/manifest.json"]
 
 
 def uci_entry(name):
@@ -155,6 +174,9 @@ def manifest_artifacts():
         out["train_jet_tagger"] = jet_metric_files(JSOURCE) + [
             f"{RESULTS}/jets/{JSOURCE}/models/{t}/seed{s}.model" for t in JETS["taggers"] for s in JETS["seeds"]]
         out["jet_images"] = [f"{RESULTS}/jets/{JSOURCE}/images/{p}.npz" for p in ("train", "val", "test")]
+    if weak_report_files():
+        out["weak_report"] = weak_report_files()
+        out["weak_train"] = weak_metric_files(JSOURCE)
     for d in config["datasets"]:
         out.setdefault("metrics", []).extend(metric_files(d, SOURCE))
         out.setdefault("evaluate", []).extend(score_files(d, SOURCE))

@@ -1,0 +1,1 @@
+"""Weak supervision: learning from label proportions (LLP) and classification without labels (CWoLa)."""

@@ -1,0 +1,83 @@
+"""Weak supervision: exact mixtures, no truth labels in weak training, and the toy with known densities."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from hepml.training import Recipe
+from hepml.weak.methods import train_weak, truth_auc
+from hepml.weak.mixtures import WeakSample, build_weak_sample, mixture_indices
+
+
+def toy(n, seed):
+    """Two Gaussians: signal shifted and wider than background, in 2D."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n)
+    x = rng.normal(size=(n, 2)).astype(np.float32)
+    x[:, 0] += 1.5 * y
+    x[:, 1] *= 1 + 0.5 * y
+    return x, y
+
+
+RECIPE = Recipe(batch_size=256, max_epochs=15, lr=3e-3, patience=3)
+
+
+def test_mixtures_have_exact_fractions_and_are_disjoint():
+    labels = np.r_[np.ones(3000), np.zeros(5000)].astype(int)
+    parts = mixture_indices(labels, [0.8, 0.3, 0.55], seed=1, size=1000)
+    assert [len(p) for p in parts] == [1000, 1000, 1000]
+    assert [labels[p].sum() for p in parts] == [800, 300, 550]
+    assert len(np.unique(np.concatenate(parts))) == 3000
+    again = mixture_indices(labels, [0.8, 0.3, 0.55], seed=1, size=1000)
+    assert all(np.array_equal(a, b) for a, b in zip(parts, again))
+
+
+def test_default_size_uses_the_pools_fully():
+    labels = np.r_[np.ones(1000), np.zeros(1000)].astype(int)
+    parts = mixture_indices(labels, [0.8, 0.2], seed=0)
+    assert [len(p) for p in parts] == [1000, 1000] and labels[parts[0]].sum() == 800
+    with pytest.raises(ValueError, match="not enough events"):
+        mixture_indices(labels, [0.8, 0.2], seed=0, size=1500)
+
+
+def test_weak_training_cannot_see_truth_labels():
+    x, y = toy(4000, 0)
+    sample = build_weak_sample(x, y, [0.8, 0.2], seed=0)
+    assert {f.name for f in dataclasses.fields(WeakSample)} == {"x", "mixture", "fraction"}
+    # the mixture index is not the truth: within a mixture both classes are present
+    assert set(np.unique(sample.fraction)) == {np.float32(0.8), np.float32(0.2)}
+    with pytest.raises(TypeError, match="WeakSample"):
+        train_weak("cwola", (x, y), (x, y), 1, 8, RECIPE, seed=0)
+    # same mixtures, truth scrambled afterwards: the trained model is identical
+    a, _ = train_weak("llp", sample, sample, 1, 8, Recipe(max_epochs=1), seed=0)
+    y[:] = 0
+    b, _ = train_weak("llp", sample, sample, 1, 8, Recipe(max_epochs=1), seed=0)
+    assert all(np.array_equal(p.detach().numpy(), q.detach().numpy()) for p, q in zip(a.parameters(), b.parameters()))
+
+
+@pytest.fixture(scope="module")
+def toy_results():
+    x, y = toy(40000, 1)
+    xv, yv = toy(10000, 2)
+    xt, yt = toy(20000, 3)
+    sup, sign = train_weak("supervised", (x, y.astype(np.float32)), (xv, yv.astype(np.float32)), 2, 32, RECIPE, 0)
+    out = {"supervised": truth_auc(sup, sign, xt, yt)}
+    for f2 in (0.2, 0.75):
+        train = build_weak_sample(x, y, [0.8, f2], 1)
+        val = build_weak_sample(xv, yv, [0.8, f2], 2)
+        for method in ("cwola", "llp"):
+            model, sign = train_weak(method, train, val, 2, 32, RECIPE, 0)
+            out[method, f2] = truth_auc(model, sign, xt, yt)
+    return out
+
+
+@pytest.mark.parametrize("method", ["cwola", "llp"])
+def test_weak_methods_match_supervised_at_large_separation(toy_results, method):
+    assert toy_results["supervised"] > 0.85
+    assert abs(toy_results[method, 0.2] - toy_results["supervised"]) < 0.02
+
+
+@pytest.mark.parametrize("method", ["cwola", "llp"])
+def test_weak_methods_degrade_as_fractions_approach(toy_results, method):
+    assert toy_results[method, 0.75] < toy_results[method, 0.2] - 0.02

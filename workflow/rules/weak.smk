@@ -1,0 +1,41 @@
+# Weak supervision on the quark/gluon jets: CWoLa and LLP against the fully supervised reference.
+
+
+rule weak_train:
+    conda:
+        ENV
+    input:
+        train=f"{RESULTS}/jets/{{jsource}}/images/train.npz",
+        val=f"{RESULTS}/jets/{{jsource}}/images/val.npz",
+        test=f"{RESULTS}/jets/{{jsource}}/images/test.npz",
+    output:
+        f"{RESULTS}/weak/{{jsource}}/{{method}}_f1_{{f1}}_f2_{{f2}}.json",
+    params:
+        config=as_json(config.get("weak", {})),
+        seeds=config.get("weak", {}).get("seeds", [0]),
+    log:
+        f"{RESULTS}/logs/weak/{{jsource}}_{{method}}_{{f1}}_{{f2}}.log",
+    threads: config.get("threads", {}).get("train", 1)
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=1,
+    shell:
+        "python scripts/weak.py train --method {wildcards.method} --f1 {wildcards.f1} --f2 {wildcards.f2}"
+        " --seeds {params.seeds} --config {params.config} --threads {threads}"
+        " --train {input.train} --val {input.val} --test {input.test} --output {output} 2> {log}"
+
+
+rule weak_report:
+    conda:
+        ENV
+    input:
+        lambda w: weak_metric_files(w.jsource),
+    output:
+        md=f"{RESULTS}/tables/weak_{{jsource}}.md",
+        png=report(f"{RESULTS}/plots/weak_{{jsource}}_auc_vs_gap.png", caption="../report/weak.rst", category="Weak supervision"),
+        pdf=f"{RESULTS}/plots/weak_{{jsource}}_auc_vs_gap.pdf",
+    log:
+        f"{RESULTS}/logs/weak/report_{{jsource}}.log",
+    shell:
+        "python scripts/weak.py report --metrics {input} --markdown {output.md} --plots {output.png} {output.pdf} 2> {log}"
