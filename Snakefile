@@ -26,6 +26,15 @@ include: "workflow/rules/jets.smk"
 include: "workflow/rules/weak.smk"
 
 
+localrules:
+    all,
+    tables,
+    plot_roc,
+    jet_report,
+    weak_report,
+    manifest,
+
+
 rule all:
     input:
         all_targets(),

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .csvparse import CSVFormatError, parse_block
-from .schema import LABEL, columns as dataset_columns
+from .schema import columns as dataset_columns
 from .store import StoreWriter
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.workflow_helpers import copy_workflow, snakemake
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -85,3 +87,11 @@ def http_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def e2e(tmp_path_factory) -> Path:
+    """The whole workflow on the tiny test config, run once per session."""
+    work = copy_workflow(tmp_path_factory.mktemp("e2e"))
+    snakemake(work)
+    return work

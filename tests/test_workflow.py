@@ -9,50 +9,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import awkward as ak
-import numpy as np
 import pytest
-import torch
 
 from hepml.download import sha256sum
-from hepml.store import read_events
+from tests.workflow_helpers import RESULTS, copy_workflow, same_output, snakemake
 
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-RESULTS = "results/test"
 pytestmark = pytest.mark.workflow
-
-
-def copy_workflow(dest: Path) -> Path:
-    for name in ("Snakefile", "workflow", "config", "scripts"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, symlinks=True)
-        else:
-            shutil.copy2(src, dest / name)
-    shutil.copy2(ROOT / "environment.yml", dest / "environment.yml")
-    return dest
-
-
-def snakemake(workdir: Path, *args: str, configfiles=("config/test.yaml",), check: bool = True,
-              cores: int = 2) -> subprocess.CompletedProcess:
-    cmd = [*SNAKEMAKE, *args, "--cores", str(cores), "--configfile", *configfiles]
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
-    return proc
-
-
-@pytest.fixture(scope="session")
-def e2e(tmp_path_factory) -> Path:
-    """The whole workflow on the tiny test config, run once per session."""
-    work = copy_workflow(tmp_path_factory.mktemp("e2e"))
-    snakemake(work)
-    return work
 
 
 def test_lint_is_clean(tmp_path):
@@ -126,44 +90,6 @@ def test_manifest_traces_every_artifact(e2e):
         assert sha256sum(e2e / path) == entry["sha256"], path
 
 
-def _same(a: Path, b: Path) -> None:
-    if a.suffix == ".root" and "jets" in a.parts:
-        from hepml.jets.store import read_jets
-
-        ja, jb = read_jets(a), read_jets(b)
-        assert all(np.array_equal(ja[k], jb[k]) for k in ja if k != "constituents"), a
-        assert ak.all(ja["constituents"].pt == jb["constituents"].pt), a
-    elif a.suffix == ".root":
-        da, db = read_events(a), read_events(b)
-        assert list(da) == list(db) and all(np.array_equal(da[k], db[k]) for k in da), a
-    elif a.suffix == ".npz":
-        with np.load(a) as fa, np.load(b) as fb:
-            assert all(np.array_equal(fa[k], fb[k]) for k in fa.files), a
-    elif a.suffix == ".pt":
-        sa = torch.load(a, weights_only=True)["state_dict"]
-        sb = torch.load(b, weights_only=True)["state_dict"]
-        assert all(torch.equal(sa[k], sb[k]) for k in sa), a
-    elif a.name.endswith("history.json"):
-        ha, hb = json.loads(a.read_text()), json.loads(b.read_text())
-        key = "epochs" if "epochs" in ha else "val_auc"
-        strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h] if key == "epochs" else h  # noqa: E731
-        assert strip(ha[key]) == strip(hb[key]), a
-    elif a.name == "manifest.json":
-        ma, mb = json.loads(a.read_text()), json.loads(b.read_text())
-        assert ma["files"].keys() == mb["files"].keys()
-    elif a.name.endswith(".model") and a.read_bytes()[:2] == b"PK":  # a torch zip archive
-        sa = torch.load(a, weights_only=True)["state_dict"]
-        sb = torch.load(b, weights_only=True)["state_dict"]
-        assert all(torch.equal(sa[k], sb[k]) for k in sa), a
-    elif a.parent.name == "cnn" and a.suffix == ".json":
-        ja, jb = json.loads(a.read_text()), json.loads(b.read_text())
-        assert ja["auc"] == jb["auc"] and ja["roc"] == jb["roc"], a
-    elif a.suffix in (".png", ".pdf"):
-        assert b.stat().st_size > 1000
-    else:
-        assert a.read_bytes() == b.read_bytes(), a
-
-
 RULE_OUTPUTS = {
     "generate_shard": ["data/susy/pythia/shards/signal_1.root"],
     "merge_shards": ["data/higgs/pythia/events.root"],
@@ -198,4 +124,4 @@ def test_rule_alone_reproduces_its_output(e2e, tmp_path, rule):
         (work / o).unlink()
     snakemake(work, *map(str, outputs), "--allowed-rules", rule, cores=1)
     for o in outputs:
-        _same(e2e / o, work / o)
+        same_output(e2e / o, work / o)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import awkward as ak
 import numpy as np
 from tqdm.auto import tqdm
 

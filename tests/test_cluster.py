@@ -1,0 +1,107 @@
+"""Cluster execution: every profile plans the workflow, a killed run resumes to the same outputs,
+and a real one-node SLURM cluster runs the workflow with the official executor plugin to the
+same outputs as a local run."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.cluster.slurm import SlurmCluster, ensure_installed, why_not_available
+from tests.workflow_helpers import RESULTS, SNAKEMAKE, copy_workflow, outputs_of, same_output, snakemake
+
+pytestmark = pytest.mark.workflow
+
+# a small slice of the test config: one dataset, one feature set, two models, one seed, no jets
+SLICE = """\
+datasets: [susy]
+feature_sets: [low]
+models: [bdt, shallow]
+seeds: [0]
+jets: {enabled: false}
+weak: {enabled: false}
+"""
+
+
+def _dry_run_jobs(proc) -> dict[str, str]:
+    """rule name -> the resources line of its first job in a dry run's output."""
+    jobs, rule = {}, None
+    for line in proc.stdout.splitlines():
+        if line.startswith("rule "):
+            rule = line[5:].rstrip(":")
+        elif line.strip().startswith("resources:") and rule and rule not in jobs:
+            jobs[rule] = line.strip()
+    return jobs
+
+
+@pytest.mark.parametrize("profile", ["default", "slurm", "htcondor"])
+def test_profile_dry_run(tmp_path, profile):
+    work = copy_workflow(tmp_path)
+    proc = snakemake(work, "-n", "--profile", f"workflow/profiles/{profile}")
+    jobs = _dry_run_jobs(proc)
+    assert {"train_nn", "train_bdt", "generate_shard", "train_jet_tagger", "weak_train"} <= set(jobs), jobs
+    if profile == "slurm":
+        assert "gpu=1" in jobs["train_nn"] and "slurm_partition=main" in jobs["train_nn"]
+        assert "gpu=" not in jobs["train_bdt"] and "cpus_per_task=8" in jobs["train_bdt"]
+        assert "gpu=" not in jobs["generate_shard"]
+    if profile == "htcondor":
+        assert "request_gpus=1" in jobs["train_nn"] and "request_gpus" not in jobs["train_bdt"]
+
+
+def test_killed_run_resumes_to_the_same_outputs(e2e, tmp_path):
+    """SIGKILL the whole workflow mid-run, unlock, run again: identical to the uninterrupted run."""
+    work = copy_workflow(tmp_path)
+    cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/test.yaml"]
+    proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.time() + 300
+    while time.time() < deadline and not list((work / RESULTS / "models").rglob("*.pt")):
+        time.sleep(0.5)
+    assert proc.poll() is None, "the run finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (work / RESULTS / "manifest.json").exists()
+    snakemake(work, "--unlock")
+    snakemake(work)  # the default profile sets rerun-incomplete and retries
+    produced = outputs_of(work)
+    assert produced == outputs_of(e2e)
+    for path in produced:
+        same_output(e2e / path, work / path)
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster(tmp_path_factory):
+    ensure_installed()
+    reason = why_not_available()
+    if reason:
+        pytest.skip(f"no local SLURM cluster: {reason}")
+    with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:
+        yield cluster
+
+
+@pytest.mark.slurm
+def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
+    local = copy_workflow(tmp_path / "local")
+    remote = copy_workflow(tmp_path / "slurm")
+    for work in (local, remote):
+        (work / "config" / "slice.yaml").write_text(SLICE)
+    files = ("config/test.yaml", "config/slice.yaml")
+    snakemake(local, configfiles=files)
+    env_args = ["--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
+                "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
+                "--set-resources", "train_nn:gpu=0", "train_nn:mem_mb=1000", "train_bdt:mem_mb=1000",
+                "train_bdt:cpus_per_task=1", "--set-threads", "train_bdt=1", "train_nn=1",
+                "--jobs", "4", "--latency-wait", "5"]
+    cmd = [*SNAKEMAKE, *env_args, "--configfile", *files]
+    proc = subprocess.run(cmd, cwd=remote, env=slurm_cluster.env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
+    submitted = proc.stdout + proc.stderr
+    assert "Job " in submitted and "has been submitted with SLURM jobid" in submitted
+    produced = outputs_of(remote)
+    assert produced == outputs_of(local)
+    for path in produced:
+        same_output(local / path, remote / path)
