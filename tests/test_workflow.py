@@ -125,3 +125,49 @@ def test_rule_alone_reproduces_its_output(e2e, tmp_path, rule):
     snakemake(work, *map(str, outputs), "--allowed-rules", rule, cores=1)
     for o in outputs:
         same_output(e2e / o, work / o)
+
+
+def test_uci_source_end_to_end_from_a_local_server(tmp_path, http_server):
+    """source: uci downloads (zip mirror first, falls back to .csv.gz), verifies, converts, splits by counts."""
+    import gzip
+
+    from tests.conftest import uci_text
+
+    base, handler = http_server
+    text, _ = uci_text(3000, 29, seed=5)
+    body = gzip.compress(text)
+    handler.files["/legacy/HIGGS.csv.gz"] = body
+    digest = __import__("hashlib").sha256(body).hexdigest()
+    work = copy_workflow(tmp_path / "w")
+    (work / "config" / "uci.yaml").write_text(f"""\
+source: uci
+datasets: [higgs]
+feature_sets: [low]
+models: [bdt]
+seeds: [0]
+jets: {{enabled: false}}
+weak: {{enabled: false}}
+split:
+  uci:
+    higgs: {{train: 2000, val: 300, test: 700}}
+uci:
+  dir: resources/uci
+  retries: 1
+  timeout: 10
+  files:
+    higgs:
+      name: HIGGS.csv.gz
+      sha256: {digest}
+      mirrors:
+        - {{url: "{base}/missing/higgs.zip", member: HIGGS.csv.gz}}
+        - {{url: "{base}/legacy/HIGGS.csv.gz"}}
+""")
+    snakemake(work, configfiles=("config/test.yaml", "config/uci.yaml"))
+    assert (work / "resources/uci/HIGGS.csv.gz").read_bytes() == body
+    table = (work / RESULTS / "tables/higgs_uci.md").read_text()
+    assert "| bdt | low |" in table and "0.730 (0.010)" in table
+    manifest = json.loads((work / RESULTS / "manifest.json").read_text())
+    assert manifest["data"]["resources/uci/HIGGS.csv.gz"] == digest
+    from hepml.store import n_events
+
+    assert n_events(work / RESULTS / "data/higgs/uci/split/test.root") == 700
