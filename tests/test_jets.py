@@ -86,6 +86,10 @@ def test_tagger_metrics_rejection_and_sic():
     # 50% quark efficiency: cut at 1; gluon efficiency = P(N(0,1) > 1) = 0.1587
     assert m["gluon_rejection_at_50"] == pytest.approx(1 / 0.1587, rel=0.05)
     assert 0.74 < m["auc"] < 0.77
+    # no curve point rests on fewer than 10 gluon jets
+    assert min(m["roc"]["gluon_efficiency"]) * 20000 >= 10
+    sic = np.array(m["sic"])
+    assert np.allclose(sic, np.array(m["roc"]["quark_efficiency"]) / np.sqrt(m["roc"]["gluon_efficiency"]))
 
 
 @pytest.mark.parametrize("flavour, label", [("quark", 1), ("gluon", 0)])

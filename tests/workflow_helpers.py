@@ -22,7 +22,7 @@ RESULTS = "results/test"
 def copy_workflow(dest: Path) -> Path:
     """A copy of the workflow's files (not its results) in ``dest``."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("Snakefile", "workflow", "config", "scripts"):
+    for name in ("Snakefile", "workflow", "profiles", "config", "scripts"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name, symlinks=True)

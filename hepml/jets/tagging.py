@@ -88,14 +88,18 @@ def single_observable_scores(data: dict, name: str) -> np.ndarray:
     return QUARK_LIKE_SIGN[name] * data[f"obs_{name}"]
 
 
-def tagger_metrics(scores: np.ndarray, labels: np.ndarray, n_points: int = 200) -> dict:
-    """AUC, gluon rejection 1/eps_g at 50% quark efficiency, ROC and SIC (eps_q / sqrt(eps_g)) curves."""
+def tagger_metrics(scores: np.ndarray, labels: np.ndarray, n_points: int = 200, min_gluons: int = 10) -> dict:
+    """AUC, gluon rejection 1/eps_g at 50% quark efficiency, ROC and SIC (eps_q / sqrt(eps_g)) curves.
+
+    Curve points whose gluon efficiency rests on fewer than ``min_gluons`` test gluon jets are
+    dropped: there 1/eps_g and the SIC are dominated by counting fluctuations.
+    """
     fpr, tpr, _ = roc_curve(labels, scores)
     eps_g_at_half = float(np.interp(0.5, tpr, fpr))
     keep = np.unique(np.searchsorted(tpr, np.linspace(0, 1, n_points)).clip(0, len(tpr) - 1))
+    keep = keep[fpr[keep] * np.sum(labels == 0) >= min_gluons]
     eps_q, eps_g = tpr[keep], fpr[keep]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sic = np.where(eps_g > 0, eps_q / np.sqrt(eps_g), 0.0)
+    sic = eps_q / np.sqrt(eps_g)
     return {"auc": float(roc_auc_score(labels, scores)),
             "gluon_rejection_at_50": 1.0 / eps_g_at_half if eps_g_at_half > 0 else float("inf"),
             "roc": {"quark_efficiency": eps_q.tolist(), "gluon_efficiency": eps_g.tolist()},
