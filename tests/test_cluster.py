@@ -38,11 +38,11 @@ def _dry_run_jobs(proc) -> dict[str, str]:
     return jobs
 
 
-@pytest.mark.parametrize("profile", ["default", "slurm", "htcondor"])
+@pytest.mark.parametrize("profile", ["default", "workstation", "slurm", "htcondor"])
 def test_profile_dry_run(tmp_path, profile):
     work = copy_workflow(tmp_path)
     # the default profile is not named: Snakemake must find it next to the Snakefile by itself
-    args = ["-n"] if profile == "default" else ["-n", "--profile", f"profiles/{profile}"]
+    args = ["-n"] if profile == "default" else ["-n", "--profile", f"workflow/profiles/{profile}"]
     proc = snakemake(work, *args)
     assert "workflow specific profile profiles/default" in proc.stdout + proc.stderr
     jobs = _dry_run_jobs(proc)
@@ -94,7 +94,7 @@ def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
         (work / "config" / "slice.yaml").write_text(SLICE)
     files = ("config/test.yaml", "config/slice.yaml")
     snakemake(local, configfiles=files)
-    env_args = ["--profile", "profiles/slurm", "--slurm-status-command", "squeue",
+    env_args = ["--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
                 "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
                 "--set-resources", "train_nn:gpu=0", "train_nn:mem_mb=1000", "train_bdt:mem_mb=1000",
                 "train_bdt:cpus_per_task=1", "--set-threads", "train_bdt=1", "train_nn=1",
