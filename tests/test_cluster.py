@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -55,20 +56,48 @@ def test_profile_dry_run(tmp_path, profile):
         assert "request_gpus=1" in jobs["train_nn"] and "request_gpus" not in jobs["train_bdt"]
 
 
+def _running_training_outputs(session: int) -> list[str]:
+    """The --output of every live scripts/train.py process in a process session."""
+    outputs = []
+    for proc_dir in Path("/proc").iterdir():
+        if not proc_dir.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(proc_dir.name)) != session:
+                continue
+            argv = (proc_dir / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ProcessLookupError):
+            continue
+        args = [a.decode() for a in argv if a]
+        if any(a.endswith("scripts/train.py") for a in args) and "--output" in args:
+            outputs.append(args[args.index("--output") + 1])
+    return outputs
+
+
 def test_killed_run_resumes_to_the_same_outputs(e2e, tmp_path):
-    """SIGKILL the whole workflow mid-run, unlock, run again: identical to the uninterrupted run."""
+    """SIGKILL the workflow while a training job runs, leaving a half-written model behind; after
+    --unlock the same command (no --rerun-incomplete) redoes it: identical to an uninterrupted run."""
     work = copy_workflow(tmp_path)
     cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/test.yaml"]
     proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and not list((work / RESULTS / "models").rglob("*.pt")):
-        time.sleep(0.5)
-    assert proc.poll() is None, "the run finished before it could be killed"
+    deadline, victims = time.time() + 300, []
+    while time.time() < deadline and proc.poll() is None and not victims:
+        time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGSTOP)  # frozen: Snakemake cannot record a job as finished
+        victims = _running_training_outputs(proc.pid)
+        if not victims:
+            os.killpg(proc.pid, signal.SIGCONT)
+    assert victims, "no training job was caught running"
+    half_written = work / victims[0]
+    half_written.write_bytes(b"\x80half a pickle")  # what a non-atomic writer would leave
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (work / RESULTS / "manifest.json").exists()
     snakemake(work, "--unlock")
+    # without the default profile Snakemake refuses to go on: the model is marked incomplete
+    refused = snakemake(work, "-n", "--workflow-profile", "none", check=False)
+    assert refused.returncode != 0 and victims[0] in refused.stdout + refused.stderr
     snakemake(work)  # no --rerun-incomplete: profiles/default sets it
     produced = outputs_of(work)
     assert produced == outputs_of(e2e)
