@@ -7,12 +7,13 @@ from torch import nn
 
 
 class Standardize(nn.Module):
-    """Fixed affine input standardisation with statistics from the training split."""
+    """Fixed affine input standardisation with statistics from the training split; ``std`` is
+    floored at ``min_std`` so constant inputs (empty pixels) do not divide by zero."""
 
-    def __init__(self, mean: torch.Tensor, std: torch.Tensor):
+    def __init__(self, mean: torch.Tensor, std: torch.Tensor, min_std: float = 1e-12):
         super().__init__()
         self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
-        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).clamp_min(1e-12))
+        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).clamp_min(min_std))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return (x - self.mean) / self.std

@@ -8,6 +8,7 @@ it into contiguous numpy arrays in seconds.
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,12 @@ def atomic_output(path: str | os.PathLike):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def write_json(path: str | os.PathLike, obj) -> None:
+    """Write ``obj`` as indented JSON, atomically."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=1))
 
 
 def _branch_types(columns: list[str]) -> dict[str, type]:

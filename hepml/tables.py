@@ -14,6 +14,12 @@ from .paper import paper_values
 from .store import atomic_output
 
 
+def mean_std(values) -> tuple[float, float]:
+    """Mean and sample standard deviation over seeds (0 for a single seed)."""
+    values = np.asarray(values, dtype=float)
+    return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
+
+
 def summarise(records: list[dict]) -> list[dict]:
     """Group per-seed metric records by (model, feature set): mean and std over seeds."""
     groups: dict[tuple, list[dict]] = {}
@@ -23,9 +29,7 @@ def summarise(records: list[dict]) -> list[dict]:
     for (dataset, model, fset), rs in groups.items():
         row = {"dataset": dataset, "model": model, "feature_set": fset, "n_seeds": len(rs)}
         for key in ("auc", "z_binned", "z_best_threshold"):
-            values = np.array([r[key] for r in rs])
-            row[key] = float(values.mean())
-            row[key + "_std"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            row[key], row[key + "_std"] = mean_std([r[key] for r in rs])
         paper = paper_values(dataset, model, fset)
         row["paper_auc"], row["paper_auc_sd"], row["paper_z"] = paper["auc"], paper["auc_sd"], paper["z"]
         rows.append(row)

@@ -1,8 +1,6 @@
 #!/usr/bin/env python
 """Quark/gluon jet study: generate, convert, merge, split, image, train and report (subcommands)."""
 import argparse
-import json
-from pathlib import Path
 
 
 from hepml.cliutil import json_arg, run_main
@@ -37,6 +35,7 @@ def images(a):
 def train(a):
     from hepml.bdt import save_bdt
     from hepml.jets import tagging
+    from hepml.store import write_json
     from hepml.training import Recipe
 
     tr, va, te = (tagging.load_images(p) for p in (a.train, a.val, a.test))
@@ -51,13 +50,14 @@ def train(a):
         scores = tagging.observable_bdt_scores(booster, te)
     else:
         raise ValueError(f"unknown tagger {a.tagger!r}; expected cnn or bdt")
-    tagging.write_json(a.metrics, {"tagger": a.tagger, "seed": a.seed, "history": history,
-                                   **tagging.tagger_metrics(scores, te["labels"])})
+    write_json(a.metrics, {"tagger": a.tagger, "seed": a.seed, "history": history,
+                           **tagging.tagger_metrics(scores, te["labels"])})
 
 
 def report(a):
     from hepml.jets import report, tagging
-    records = [json.loads(Path(p).read_text()) for p in a.metrics]
+    from hepml.tables import load_records
+    records = load_records(a.metrics)
     test = tagging.load_images(a.test)
     for name in tagging.OBSERVABLES:
         records.append({"tagger": name, "seed": 0,

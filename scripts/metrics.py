@@ -1,13 +1,12 @@
 #!/usr/bin/env python
 """AUC, ROC and expected discovery significance of one model's test scores."""
 import argparse
-import json
-from pathlib import Path
 
 import numpy as np
 
 from hepml.cliutil import json_arg, run_main
 from hepml.metrics import classifier_metrics
+from hepml.store import write_json
 
 
 def main():
@@ -19,7 +18,7 @@ def main():
     a = p.parse_args()
     with np.load(a.scores) as f:
         metrics = classifier_metrics(f["scores"], f["labels"], a.significance)
-    Path(a.output).write_text(json.dumps({**a.tag, **metrics}, indent=1))
+    write_json(a.output, {**a.tag, **metrics})
 
 
 if __name__ == "__main__":

@@ -1,10 +1,9 @@
 #!/usr/bin/env python
 """Train a BDT, shallow or deep network on one feature set of a benchmark dataset."""
 import argparse
-import json
-from pathlib import Path
 
 from hepml.cliutil import json_arg, run_main
+from hepml.store import write_json
 from hepml.train_benchmark import train_model
 
 
@@ -23,7 +22,7 @@ def main():
     a = p.parse_args()
     history = train_model(a.dataset, a.feature_set, a.model, a.model_config, a.train, a.val, a.seed,
                           a.output, a.threads)
-    Path(a.history).write_text(json.dumps(history, indent=1))
+    write_json(a.history, history)
 
 
 if __name__ == "__main__":

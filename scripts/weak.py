@@ -1,14 +1,12 @@
 #!/usr/bin/env python
 """Weak supervision on quark/gluon jets: train one method at one pair of fractions, or report."""
 import argparse
-import json
-from pathlib import Path
 
 from hepml.cliutil import json_arg, run_main
 
 
 def train(a):
-    from hepml.jets.tagging import write_json
+    from hepml.store import write_json
     from hepml.weak.study import run
     write_json(a.output, run(a.method, a.f1, a.f2, a.train, a.val, a.test, a.config, a.seeds, a.threads))
 
@@ -17,7 +15,8 @@ def report(a):
     from hepml.plotting import save
     from hepml.store import atomic_output
     from hepml.weak.study import auc_vs_gap_figure, table_markdown
-    records = [json.loads(Path(p).read_text()) for p in a.metrics]
+    from hepml.tables import load_records
+    records = load_records(a.metrics)
     with atomic_output(a.markdown) as tmp:
         tmp.write_text(table_markdown(records))
     save(auc_vs_gap_figure(records), a.plots)

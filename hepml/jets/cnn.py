@@ -5,31 +5,29 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from hepml.models import Standardize
+
 DEFAULT = {"filters": [32, 32, 32], "kernels": [5, 3, 3], "dense": 128, "dropout": 0.25}
 KOMISKE = {"filters": [64, 64, 64], "kernels": [8, 4, 4], "dense": 128, "dropout": 0.25}
 
 
-class ImageStandardize(nn.Module):
-    """Per-pixel standardisation with training-set mean and std (zero-variance pixels pass unscaled)."""
-
-    def __init__(self, mean: torch.Tensor, std: torch.Tensor):
-        super().__init__()
-        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
-        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).clamp_min(1e-6))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return (x - self.mean) / self.std
-
-
 class JetCNN(nn.Module):
     """Conv(ReLU) + 2x2 max-pool blocks, a dense layer with dropout, and one logit."""
+
+    @classmethod
+    def for_images(cls, images, cfg: dict | None = None) -> "JetCNN":
+        """A network for (jets, channels, npix, npix) images, standardised with their per-pixel
+        mean and std; architecture from ``cfg`` over :data:`DEFAULT`."""
+        c = {**DEFAULT, **(cfg or {})}
+        return cls(images.shape[1], images.shape[2], images.mean(axis=0), images.std(axis=0),
+                   c["filters"], c["kernels"], c["dense"], c["dropout"])
 
     def __init__(self, channels: int, npix: int, mean, std, filters=(32, 32, 32), kernels=(5, 3, 3),
                  dense: int = 128, dropout: float = 0.25):
         super().__init__()
         if len(filters) != len(kernels):
             raise ValueError("cnn: 'filters' and 'kernels' must have the same length")
-        self.standardize = ImageStandardize(mean, std)
+        self.standardize = Standardize(mean, std, min_std=1e-6)
         layers: list[nn.Module] = []
         c_in, size = channels, npix
         for f, k in zip(filters, kernels):

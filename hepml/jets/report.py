@@ -6,6 +6,7 @@ import numpy as np
 
 from ..plotting import hep, plt, save
 from ..store import atomic_output
+from ..tables import mean_std
 
 
 def summarise(records: list[dict]) -> list[dict]:
@@ -13,10 +14,10 @@ def summarise(records: list[dict]) -> list[dict]:
     rows = []
     for tagger in dict.fromkeys(r["tagger"] for r in records):
         rs = [r for r in records if r["tagger"] == tagger]
-        auc = np.array([r["auc"] for r in rs])
-        rej = np.array([r["gluon_rejection_at_50"] for r in rs])
-        rows.append({"tagger": tagger, "n_seeds": len(rs), "auc": auc.mean(), "auc_std": auc.std(ddof=1) if len(rs) > 1 else 0.0,
-                     "rejection_50": rej.mean(), "rejection_50_std": rej.std(ddof=1) if len(rs) > 1 else 0.0})
+        row = {"tagger": tagger, "n_seeds": len(rs)}
+        row["auc"], row["auc_std"] = mean_std([r["auc"] for r in rs])
+        row["rejection_50"], row["rejection_50_std"] = mean_std([r["gluon_rejection_at_50"] for r in rs])
+        rows.append(row)
     return sorted(rows, key=lambda r: -r["auc"])
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score, roc_curve
@@ -42,8 +40,7 @@ def train_cnn(train: dict, val: dict, cnn_cfg: dict, recipe: Recipe, seed: int, 
     seed_everything(seed, threads)
     dev = torch_device(device)
     x, xv = train["images"], val["images"]
-    model = JetCNN(x.shape[1], x.shape[2], x.mean(axis=0), x.std(axis=0), cnn_cfg["filters"],
-                   cnn_cfg["kernels"], cnn_cfg["dense"], cnn_cfg["dropout"]).to(dev)
+    model = JetCNN.for_images(x, cnn_cfg).to(dev)
     t = lambda a: torch.as_tensor(a, dtype=torch.float32, device=dev)  # noqa: E731
     history = fit(model, t(x), t(train["labels"]), t(xv), t(val["labels"]), recipe, seed=seed,
                   progress=progress, desc=f"cnn seed {seed}")
@@ -104,9 +101,3 @@ def tagger_metrics(scores: np.ndarray, labels: np.ndarray, n_points: int = 200, 
             "gluon_rejection_at_50": 1.0 / eps_g_at_half if eps_g_at_half > 0 else float("inf"),
             "roc": {"quark_efficiency": eps_q.tolist(), "gluon_efficiency": eps_g.tolist()},
             "sic": sic.tolist()}
-
-
-def write_json(path, obj) -> None:
-    with atomic_output(path) as tmp:
-        with open(tmp, "w") as f:
-            json.dump(obj, f, indent=1)

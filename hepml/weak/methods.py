@@ -27,11 +27,9 @@ METHODS = ("supervised", "cwola", "llp")
 def _network(x: np.ndarray, layers: int, width: int, cnn: dict | None = None):
     """A dense ReLU network on feature vectors, or a JetCNN (config ``cnn``) on images."""
     if x.ndim == 4:
-        from ..jets.cnn import DEFAULT, JetCNN
+        from ..jets.cnn import JetCNN
 
-        c = {**DEFAULT, **(cnn or {})}
-        return JetCNN(x.shape[1], x.shape[2], x.mean(axis=0), x.std(axis=0), c["filters"], c["kernels"],
-                      c["dense"], c["dropout"])
+        return JetCNN.for_images(x, cnn)
     return Classifier(mlp(x.shape[1], layers, width, activation="relu"), x.mean(axis=0), x.std(axis=0))
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..jets.tagging import load_images, observable_matrix
 from ..plotting import plt
+from ..tables import mean_std
 from ..training import Recipe
 from .methods import train_weak, truth_auc
 from .mixtures import build_weak_sample
@@ -37,8 +38,9 @@ def run(method: str, f1: float, f2: float, train_path, val_path, test_path, cfg:
         model, sign = train_weak(method, train, val, cfg["network"]["layers"], cfg["network"]["width"], recipe,
                                  seed, cfg.get("device", "auto"), threads, cnn=cfg.get("cnn"))
         aucs.append(truth_auc(model, sign, xt, te["labels"]))
+    auc_mean, auc_std = mean_std(aucs)
     return {"method": method, "f1": f1, "f2": f2, "gap": abs(f1 - f2), "seeds": list(seeds), "auc": aucs,
-            "auc_mean": float(np.mean(aucs)), "auc_std": float(np.std(aucs, ddof=1)) if len(aucs) > 1 else 0.0}
+            "auc_mean": auc_mean, "auc_std": auc_std}
 
 
 def table_markdown(records: list[dict]) -> str:
