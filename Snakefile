@@ -1,7 +1,9 @@
 # hepml: the Baldi, Sadowski, Whiteson (2014) benchmark as a reproducible workflow.
-#   snakemake --cores all                               offline default (generated events)
+#   snakemake --cores all                                  offline default (generated events)
 #   snakemake --cores all --configfile config/paper.yaml   full UCI reproduction
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
+
+from hepml.config import validate_config
 
 min_version("8.0")
 
@@ -9,7 +11,8 @@ min_version("8.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# Every default is in the schema; a wrong value stops here, before any job, naming the key.
+validate_config(config, "workflow/schemas/config.schema.yaml", workflow.basedir)
 
 
 envvars:

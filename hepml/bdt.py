@@ -8,11 +8,7 @@ import os
 import numpy as np
 import xgboost as xgb
 
-from .store import atomic_output
-
-DEFAULTS = {"n_estimators": 300, "max_depth": 6, "learning_rate": 0.1, "early_stopping_rounds": 20,
-            "subsample": 1.0, "device": "auto"}
-
+from .atomic import atomic_output
 
 def _device(requested: str) -> str:
     if requested != "auto":
@@ -27,8 +23,12 @@ def _device(requested: str) -> str:
 
 def train_bdt(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,
               params: dict, seed: int, threads: int | None = None) -> tuple[xgb.Booster, dict]:
-    """Train a binary BDT with early stopping on the validation split; return it and its history."""
-    p = {**DEFAULTS, **params}
+    """Train a binary BDT with early stopping on the validation split; return it and its history.
+
+    ``params``: the ``bdt`` config section (n_estimators, max_depth, learning_rate,
+    early_stopping_rounds, subsample, device).
+    """
+    p = params
     booster_params = {
         "objective": "binary:logistic", "eval_metric": ["logloss", "auc"], "tree_method": "hist",
         "max_depth": p["max_depth"], "eta": p["learning_rate"], "subsample": p["subsample"],

@@ -49,6 +49,22 @@ def sha256sum(path: str | os.PathLike, chunk: int = 8 * CHUNK) -> str:
     return digest.hexdigest()
 
 
+def verify_file(path: str | os.PathLike, sha256: str, stamp: str | os.PathLike) -> str:
+    """Stream ``path`` through SHA-256; if it matches ``sha256`` write the ``stamp`` JSON, else raise.
+
+    The stamp records the check, so a file that was placed by hand (not downloaded) is verified
+    too, once, and an unchanged file is not hashed again on every run.
+    """
+    from .atomic import write_json
+
+    digest = sha256sum(path)
+    if digest != sha256.lower():
+        raise ChecksumError(f"{path}: SHA-256 is {digest}, the config expects {sha256}; "
+                            "the file is damaged or not the expected one (delete it to download it again)")
+    write_json(stamp, {"file": str(path), "sha256": digest, "bytes": Path(path).stat().st_size})
+    return digest
+
+
 def _request(url: str, offset: int, timeout: float):
     request = urllib.request.Request(url, headers={"User-Agent": "hepml"})
     if offset:

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mplhep as hep  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .store import atomic_output  # noqa: E402
+from .atomic import atomic_output  # noqa: E402
 
 plt.style.use(hep.style.ROOT)
 
@@ -19,8 +19,11 @@ plt.style.use(hep.style.ROOT)
 def save(fig, paths) -> None:
     """Save ``fig`` atomically to each of ``paths`` (format from the suffix) and close it."""
     for path in paths:
+        fmt = os.path.splitext(str(path))[1][1:]
+        # no creation date in the PDF, so the same figure gives the same bytes
+        metadata = {"CreationDate": None} if fmt == "pdf" else None
         with atomic_output(path) as tmp:
-            fig.savefig(tmp, format=os.path.splitext(str(path))[1][1:], bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, bbox_inches="tight", metadata=metadata)
     plt.close(fig)
 
 

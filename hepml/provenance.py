@@ -1,7 +1,10 @@
-"""Provenance manifest: what made every artifact of a run."""
+"""Provenance manifest of a run: which rule made every file (Snakemake's own record), its SHA-256,
+whether a rerun reproduces it byte for byte, the effective config, the code and package versions,
+the verified checksums of the source data and the generation records."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import platform
@@ -11,11 +14,15 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+from .atomic import read_json, write_json
 from .download import sha256sum
-from .store import atomic_output
 
 PACKAGES = ("hepml", "snakemake", "torch", "xgboost", "numpy", "scikit-learn", "uproot", "awkward",
-            "pyhf", "vector", "fastjet", "pythia8mc", "mplhep", "hist")
+            "pyhf", "vector", "fastjet", "pythia8mc", "mplhep", "hist", "matplotlib")
+# Files a rerun of the same config on a CPU does not reproduce byte for byte: the manifest itself
+# (it records when it was made) and logs (progress bars, timings).
+NOT_REPRODUCIBLE_PARTS = ("logs", "benchmarks")
+NOT_REPRODUCIBLE_NAMES = ("manifest.json",)
 
 
 def code_version(root: str | os.PathLike = ".") -> dict:
@@ -38,25 +45,79 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def build_manifest(artifacts: dict[str, list[str]], config: dict, inputs: list[str] | None = None,
-                   root: str | os.PathLike = ".") -> dict:
-    """Manifest of ``artifacts`` (rule name -> files) with checksums and the environment."""
+def snakemake_records(workdir: str | os.PathLike = ".") -> dict[str, dict]:
+    """{output path: Snakemake's metadata record} from ``.snakemake/metadata``.
+
+    Snakemake names each record by the URL-safe base64 of the output path, split into
+    sub-directories when longer than a file name may be.
+    """
+    base = Path(workdir) / ".snakemake" / "metadata"
+    out = {}
+    if not base.is_dir():
+        return out
+    for f in base.rglob("*"):
+        if not f.is_file():
+            continue
+        encoded = "".join(f.relative_to(base).parts)
+        try:
+            path = base64.urlsafe_b64decode(encoded.encode()).decode()
+            out[path] = json.loads(f.read_text())
+        except (ValueError, UnicodeDecodeError):
+            continue
+    return out
+
+
+def reproducible(path: str) -> bool:
+    """Whether a rerun of the same config on a CPU gives this file byte for byte."""
+    p = Path(path)
+    return not (set(p.parts) & set(NOT_REPRODUCIBLE_PARTS)) and p.name not in NOT_REPRODUCIBLE_NAMES
+
+
+def run_files(results: str | os.PathLike, workdir: str | os.PathLike = ".") -> dict[str, dict]:
+    """Every existing file under ``results`` that a rule of the workflow made, by Snakemake's record."""
+    records = snakemake_records(workdir)
     files = {}
-    for rule, paths in sorted(artifacts.items()):
-        for p in paths:
-            files[str(p)] = {"rule": rule, "sha256": sha256sum(p), "bytes": Path(p).stat().st_size}
+    for path, record in sorted(records.items()):
+        p = Path(workdir) / path
+        if record.get("incomplete") or not p.is_file():
+            continue
+        if Path(path).parts[: len(Path(results).parts)] != Path(results).parts:
+            continue
+        files[path] = {"rule": record.get("rule"), "sha256": sha256sum(p), "bytes": p.stat().st_size,
+                       "reproducible": reproducible(path)}
+    return files
+
+
+def verified_data(expected: dict[str, str], stamps: dict[str, str]) -> dict[str, dict]:
+    """Source data checksums from their verification stamps, each compared with the config's."""
+    out = {}
+    for path, sha in expected.items():
+        stamp = read_json(stamps[path])
+        if stamp["sha256"] != sha:
+            raise ValueError(f"{stamps[path]}: records SHA-256 {stamp['sha256']} for {path}, but the config "
+                             f"expects {sha}; delete the stamp to verify the file again")
+        out[path] = {"sha256": stamp["sha256"], "bytes": stamp["bytes"]}
+    return out
+
+
+def build_manifest(results: str | os.PathLike, config: dict, expected: dict[str, str], stamps: dict[str, str],
+                   workdir: str | os.PathLike = ".") -> dict:
+    """The manifest of the run whose results are under ``results``."""
+    generation = {}
+    for record in sorted(Path(workdir, results).glob("data/*/pythia/generation.json")):
+        generation[record.parent.parent.name] = read_json(record)["processes"]
     return {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "code": code_version(root),
+        "code": code_version(workdir),
         "config": config,
-        "data": {str(p): sha256sum(p) for p in inputs or []},
+        "data": verified_data(expected, stamps),
+        "generation": generation,
         "packages": package_versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "files": files,
+        "files": run_files(results, workdir),
     }
 
 
 def write_manifest(path: str | os.PathLike, manifest: dict) -> None:
-    with atomic_output(path) as tmp:
-        Path(tmp).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    write_json(path, manifest)

@@ -1,12 +1,15 @@
 """Expected discovery significance of a classifier, as defined in the README.
 
-* :func:`binned_significance`: histogram the test-set scores in bins of equal
-  expected background, scale to ``n_signal`` and ``n_background`` events, build a
-  HistFactory model with pyhf (signal ``normfactor`` mu; background ``normsys``
-  of relative size ``background_uncertainty``), and return Z = sqrt(q0) on the
-  Asimov data set with mu = 1.
-* :func:`best_threshold_significance`: one cut on the score, chosen to maximise
-  Cowan's Asimov significance with background uncertainty.
+Both definitions choose what they tune (bin edges, the cut) on the *validation* scores and are
+evaluated on the *test* scores, so a statistical fluctuation of the test set cannot inflate them.
+
+* :func:`binned_significance`: bins of equal expected background (quantiles of the validation
+  background scores); the test-set yields, scaled to ``n_signal`` and ``n_background`` events, go
+  into a HistFactory model built with pyhf: signal ``normfactor`` mu, background ``normsys`` of
+  relative size ``background_uncertainty``, and the statistical uncertainty of the simulated
+  counts in every bin as a ``staterror``; Z = sqrt(q0) on the Asimov data set with mu = 1.
+* :func:`best_threshold_significance`: one cut on the score, chosen on the validation set to
+  maximise Cowan's Asimov significance with background uncertainty, evaluated on the test set.
 """
 
 from __future__ import annotations
@@ -34,24 +37,31 @@ def asimov_z_uncertainty(s, b, sigma_b):
     return np.sqrt(np.maximum(2 * (term1 - term2), 0.0))
 
 
-def histfactory_model(signal: np.ndarray, background: np.ndarray, background_uncertainty: float) -> pyhf.Model:
-    """One-channel model: signal scaled by mu, background with a normsys of the given relative size."""
+def histfactory_model(signal: np.ndarray, background: np.ndarray, background_uncertainty: float,
+                      signal_stat: np.ndarray | None = None, background_stat: np.ndarray | None = None) -> pyhf.Model:
+    """One-channel model: signal scaled by mu, background with a normsys of the given relative size,
+    and, when given, the absolute statistical uncertainties of the simulated yields as ``staterror``."""
+    sig_modifiers = [{"name": "mu", "type": "normfactor", "data": None}]
     bkg_modifiers = []
     if background_uncertainty > 0:
         bkg_modifiers.append({"name": "bkg_norm", "type": "normsys",
                               "data": {"hi": 1 + background_uncertainty, "lo": 1 - background_uncertainty}})
+    if signal_stat is not None:
+        sig_modifiers.append({"name": "mc_stat", "type": "staterror", "data": list(map(float, signal_stat))})
+    if background_stat is not None:
+        bkg_modifiers.append({"name": "mc_stat", "type": "staterror", "data": list(map(float, background_stat))})
     spec = {"channels": [{"name": "score", "samples": [
-        {"name": "signal", "data": list(map(float, signal)),
-         "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+        {"name": "signal", "data": list(map(float, signal)), "modifiers": sig_modifiers},
         {"name": "background", "data": list(map(float, background)), "modifiers": bkg_modifiers},
     ]}]}
     return pyhf.Model(spec, poi_name="mu")
 
 
-def pyhf_discovery_z(signal: np.ndarray, background: np.ndarray, background_uncertainty: float) -> float:
+def pyhf_discovery_z(signal: np.ndarray, background: np.ndarray, background_uncertainty: float,
+                     signal_stat: np.ndarray | None = None, background_stat: np.ndarray | None = None) -> float:
     """Z = sqrt(q0) for Asimov data (mu = 1) of a binned model with pyhf."""
     pyhf.set_backend("numpy", "scipy")
-    model = histfactory_model(signal, background, background_uncertainty)
+    model = histfactory_model(signal, background, background_uncertainty, signal_stat, background_stat)
     data = np.concatenate([np.asarray(signal, float) + np.asarray(background, float), model.config.auxdata])
     q0 = pyhf.infer.test_statistics.q0(
         0.0, data, model, model.config.suggested_init(), model.config.suggested_bounds(),
@@ -68,40 +78,60 @@ def background_quantile_edges(background_scores: np.ndarray, n_bins: int) -> np.
     return edges
 
 
-def expected_yields(scores: np.ndarray, labels: np.ndarray, edges: np.ndarray,
-                    n_signal: float, n_background: float) -> tuple[np.ndarray, np.ndarray]:
-    """Signal and background yields per bin, normalised to the requested totals."""
+def expected_yields(scores: np.ndarray, labels: np.ndarray, edges: np.ndarray, n_signal: float,
+                    n_background: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Signal and background yields per bin normalised to the requested totals, and their
+    statistical uncertainties from the simulated counts (sqrt(N) scaled the same way)."""
     s, _ = np.histogram(scores[labels == 1], edges)
     b, _ = np.histogram(scores[labels == 0], edges)
-    return n_signal * s / max(s.sum(), 1), n_background * b / max(b.sum(), 1)
+    ws, wb = n_signal / max(s.sum(), 1), n_background / max(b.sum(), 1)
+    return ws * s, wb * b, ws * np.sqrt(s), wb * np.sqrt(b)
 
 
-def binned_significance(scores: np.ndarray, labels: np.ndarray, n_signal: float = 100,
-                        n_background: float = 1000, background_uncertainty: float = 0.05,
-                        n_bins: int = 20) -> float:
-    """Expected discovery significance from the binned score distribution (pyhf)."""
-    edges = background_quantile_edges(scores[labels == 0], n_bins)
-    s, b = expected_yields(scores, labels, edges, n_signal, n_background)
+def binned_significance(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
+                        test_labels: np.ndarray, n_signal: float, n_background: float,
+                        background_uncertainty: float, n_bins: int, mc_stat: bool = True) -> float:
+    """Expected discovery significance of the binned test-score distribution (pyhf); the bin edges
+    are quantiles of the validation background scores."""
+    edges = background_quantile_edges(val_scores[val_labels == 0], n_bins)
+    s, b, s_err, b_err = expected_yields(test_scores, test_labels, edges, n_signal, n_background)
     keep = b > 0
-    return pyhf_discovery_z(s[keep], b[keep], background_uncertainty)
+    stat = (s_err[keep], b_err[keep]) if mc_stat else (None, None)
+    return pyhf_discovery_z(s[keep], b[keep], background_uncertainty, *stat)
 
 
-def best_threshold_significance(scores: np.ndarray, labels: np.ndarray, n_signal: float = 100,
-                                n_background: float = 1000, background_uncertainty: float = 0.05,
-                                min_background_events: int = 20) -> tuple[float, float]:
-    """Best single-cut significance (Cowan, with uncertainty) and the cut that gives it.
+def cut_candidates(scores: np.ndarray, labels: np.ndarray, min_background_events: int) -> np.ndarray:
+    """Thresholds to scan: 501 quantiles of the background scores, leaving at least
+    ``min_background_events`` simulated background events above the tightest."""
+    bkg = np.sort(scores[labels == 0])
+    return np.unique(np.quantile(bkg[: max(len(bkg) - min_background_events, 1)], np.linspace(0, 1, 501)))
 
-    Cuts keeping fewer than ``min_background_events`` simulated background events
-    are skipped, so a statistical fluctuation in the tail cannot set the answer.
-    """
+
+def significance_at_cuts(scores: np.ndarray, labels: np.ndarray, cuts: np.ndarray, n_signal: float,
+                         n_background: float, background_uncertainty: float) -> np.ndarray:
+    """Cowan's significance with background uncertainty for events with score > each cut."""
     sig = np.sort(scores[labels == 1])
     bkg = np.sort(scores[labels == 0])
-    candidates = bkg[: max(len(bkg) - min_background_events, 1)]
-    cuts = np.unique(np.quantile(candidates, np.linspace(0, 1, 501)))
-    eff_s = 1 - np.searchsorted(sig, cuts, side="right") / len(sig)
-    eff_b = 1 - np.searchsorted(bkg, cuts, side="right") / len(bkg)
-    s, b = n_signal * eff_s, n_background * eff_b
+    s = n_signal * (1 - np.searchsorted(sig, cuts, side="right") / len(sig))
+    b = n_background * (1 - np.searchsorted(bkg, cuts, side="right") / len(bkg))
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(b > 0, asimov_z_uncertainty(s, b, background_uncertainty * b), 0.0)
-    best = int(np.nanargmax(z))
-    return float(z[best]), float(cuts[best])
+        return np.where(b > 0, asimov_z_uncertainty(s, np.where(b > 0, b, 1), background_uncertainty * b), 0.0)
+
+
+def best_cut(scores: np.ndarray, labels: np.ndarray, n_signal: float, n_background: float,
+             background_uncertainty: float, min_background_events: int) -> tuple[float, float]:
+    """The cut that maximises the significance on (scores, labels), and that maximum."""
+    cuts = cut_candidates(scores, labels, min_background_events)
+    z = significance_at_cuts(scores, labels, cuts, n_signal, n_background, background_uncertainty)
+    i = int(np.nanargmax(z))
+    return float(cuts[i]), float(z[i])
+
+
+def best_threshold_significance(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
+                                test_labels: np.ndarray, n_signal: float, n_background: float,
+                                background_uncertainty: float, min_background_events: int) -> tuple[float, float]:
+    """Significance on the test set at the cut that is best on the validation set; (Z, cut)."""
+    cut, _ = best_cut(val_scores, val_labels, n_signal, n_background, background_uncertainty, min_background_events)
+    z = significance_at_cuts(test_scores, test_labels, np.array([cut]), n_signal, n_background,
+                             background_uncertainty)
+    return float(z[0]), cut

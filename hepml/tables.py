@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .paper import paper_values
-from .store import atomic_output
+from .atomic import atomic_output
 
 
 def mean_std(values) -> tuple[float, float]:

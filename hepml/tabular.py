@@ -9,7 +9,7 @@ import torch
 
 from .device import seed_everything, torch_device
 from .models import Classifier, mlp, paper_init
-from .store import atomic_output
+from .atomic import atomic_output
 from .training import Recipe, fit, predict_logits
 
 
@@ -39,7 +39,7 @@ def load_network(path: str | os.PathLike) -> tuple[Classifier, list[str]]:
     blob = torch.load(path, map_location="cpu", weights_only=True)
     arch = blob["arch"]
     n_inputs = len(blob["columns"])
-    model = Classifier(mlp(n_inputs, arch["layers"], arch["width"], arch.get("dropout", 0.0)),
+    model = Classifier(mlp(n_inputs, arch["layers"], arch["width"], arch["dropout"]),
                        np.zeros(n_inputs), np.ones(n_inputs))
     model.load_state_dict(blob["state_dict"])
     return model.eval(), blob["columns"]

@@ -7,7 +7,8 @@ import numpy as np
 
 from .bdt import load_bdt, predict_bdt, save_bdt, train_bdt
 from .schema import feature_set
-from .store import atomic_output, read_matrix
+from .atomic import save_npz
+from .store import read_matrix
 from .tabular import load_network, predict_network, save_network, train_network
 from .training import Recipe
 
@@ -22,6 +23,8 @@ def train_model(dataset: str, fset: str, model: str, model_config: dict, train_p
     columns = feature_set(dataset, fset)
     x_train, y_train = read_matrix(train_path, columns)
     x_val, y_val = read_matrix(val_path, columns)
+    check_classes(y_train, train_path)
+    check_classes(y_val, val_path)
     if model == "bdt":
         booster, history = train_bdt(x_train, y_train, x_val, y_val, model_config, seed, threads)
         save_bdt(booster, columns, output)
@@ -29,10 +32,18 @@ def train_model(dataset: str, fset: str, model: str, model_config: dict, train_p
     recipe = Recipe.from_dict(model_config["recipe"])
     net, history = train_network(x_train, y_train.astype(np.float32), x_val, y_val.astype(np.float32),
                                  model_config["layers"], model_config["width"], recipe, seed,
-                                 model_config.get("device", "auto"), threads)
+                                 model_config["device"], threads)
     arch = {"layers": model_config["layers"], "width": model_config["width"], "dropout": recipe.dropout}
     save_network(net, arch, columns, output)
     return history
+
+
+def check_classes(labels: np.ndarray, path) -> None:
+    """Training needs both classes: one clear error naming the file otherwise."""
+    for value, name in ((1, "signal (label 1)"), (0, "background (label 0)")):
+        if not np.any(labels == value):
+            raise ValueError(f"{path}: no {name} events among its {len(labels)}; a classifier needs both classes "
+                             "(is the sample or the split too small?)")
 
 
 def load_model(path):
@@ -44,10 +55,11 @@ def load_model(path):
     return (lambda x: predict_network(net, x)), columns
 
 
-def score_model(model_path, test_path, output) -> None:
-    """Write the test-set scores and truth labels of a saved model to an .npz file."""
+def score_model(model_path, val_path, test_path, output) -> None:
+    """Write the validation and test scores and truth labels of a saved model to an .npz file."""
     predict, columns = load_model(model_path)
-    x, y = read_matrix(test_path, columns)
-    with atomic_output(output) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, scores=predict(x).astype(np.float64), labels=y)
+    out = {}
+    for part, path in (("val", val_path), ("test", test_path)):
+        x, y = read_matrix(path, columns)
+        out[f"{part}_scores"], out[f"{part}_labels"] = predict(x).astype(np.float64), y
+    save_npz(output, **out)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 from dataclasses import dataclass, field, fields
 from typing import Callable, Iterable
 
@@ -20,33 +19,44 @@ from torch import nn
 from tqdm.auto import tqdm
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recipe:
-    """Optimiser, schedule and stopping rule. ``paper`` and ``fast`` presets live in config."""
+    """Optimiser, schedule and stopping rule of a training (the ``recipe`` definition of the
+    config schema, which holds the defaults; ``fast`` and ``paper`` are configured presets)."""
 
-    optimizer: str = "adamw"          # adamw | sgd
-    lr: float = 1e-3
-    weight_decay: float = 1e-5
-    batch_size: int = 512
-    max_epochs: int = 50
-    patience: int = 5                 # epochs without enough improvement before stopping
-    min_rel_improvement: float = 1e-3  # relative decrease of the validation loss that counts
-    schedule: str = "cosine"          # cosine | paper | none
-    lr_decay: float = 1.0000002       # paper: lr divided by this after every batch
-    lr_min: float = 1e-6
-    momentum_start: float = 0.9       # paper: rises linearly ...
-    momentum_end: float = 0.99        # ... to this ...
-    momentum_epochs: int = 200        # ... over this many epochs
-    init: str = "default"             # default | paper
-    dropout: float = 0.0
+    optimizer: str                # adamw | sgd
+    lr: float
+    weight_decay: float
+    batch_size: int
+    max_epochs: int
+    patience: int                 # epochs without enough improvement before stopping
+    min_rel_improvement: float    # relative decrease of the validation loss that counts
+    schedule: str                 # cosine | paper | none
+    lr_decay: float               # paper: lr divided by this after every batch
+    lr_min: float
+    momentum_start: float         # paper: rises linearly ...
+    momentum_end: float           # ... to this ...
+    momentum_epochs: int          # ... over this many epochs
+    init: str                     # default | paper
+    dropout: float
 
     @classmethod
     def from_dict(cls, d: dict) -> "Recipe":
+        """A recipe from a complete config section (as validated, defaults filled in)."""
         known = {f.name for f in fields(cls)}
-        unknown = set(d) - known
+        unknown, missing = set(d) - known, known - set(d)
         if unknown:
             raise ValueError(f"unknown training recipe keys {sorted(unknown)}; known: {sorted(known)}")
+        if missing:
+            raise ValueError(f"training recipe misses {sorted(missing)} (validate the config first)")
         return cls(**d)
+
+    @classmethod
+    def with_defaults(cls, **overrides) -> "Recipe":
+        """The schema's default recipe with ``overrides`` (for use outside the workflow)."""
+        from .config import definition_defaults
+
+        return cls.from_dict({**definition_defaults("recipe"), **overrides})
 
 
 @dataclass
@@ -142,7 +152,6 @@ def fit(
     step = 0
     bar = tqdm(range(recipe.max_epochs), desc=desc, disable=not progress, leave=False)
     for epoch in bar:
-        start = time.perf_counter()
         model.train()
         total = torch.zeros((), device=device)
         n_batches = 0
@@ -161,7 +170,7 @@ def fit(
         binary = set(np.unique(truth).tolist()) == {0, 1}
         val_auc = float(roc_auc_score(truth, val_logits.float().cpu().numpy())) if binary else float("nan")
         history.log(epoch=epoch, train_loss=float(total) / max(n_batches, 1), val_loss=val_loss,
-                    val_auc=val_auc, seconds=time.perf_counter() - start, events=len(x_train))
+                    val_auc=val_auc, events=len(x_train))
         bar.set_postfix(val_loss=f"{val_loss:.4f}", val_auc=f"{val_auc:.4f}")
         if val_loss < best_loss:
             best_loss, best_epoch = val_loss, epoch

@@ -11,8 +11,8 @@ def main():
     p.add_argument("--mirrors", type=json_arg, required=True, help='JSON list of {"url": ..., "member": ...}')
     p.add_argument("--sha256", required=True)
     p.add_argument("--output", required=True)
-    p.add_argument("--retries", type=int, default=5)
-    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--retries", type=int, required=True)
+    p.add_argument("--timeout", type=float, required=True)
     a = p.parse_args()
     fetch([Mirror(m["url"], m.get("member")) for m in a.mirrors], a.output, a.sha256, a.retries, timeout=a.timeout)
 

@@ -14,11 +14,14 @@ def main():
     p.add_argument("--events", type=int, required=True, help="events to generate (before selection)")
     p.add_argument("--seed", type=int, required=True, help="base seed of the run")
     p.add_argument("--generation", type=json_arg, required=True, help="JSON: sqrt_s and process parameters")
-    p.add_argument("--detector", type=json_arg, default={}, help="JSON: detector card overrides")
-    p.add_argument("--output", required=True)
+    p.add_argument("--detector", type=json_arg, required=True, help="JSON: the detector card")
+    p.add_argument("--output", required=True, help="the shard's store file")
+    p.add_argument("--record", required=True, help="the shard's generation record (JSON)")
     a = p.parse_args()
-    n = generate_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, a.detector, a.output)
-    print(f"{a.output}: {n} selected events of {a.events}")
+    r = generate_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, a.detector, a.output,
+                       a.record)
+    print(f"{a.output}: {r['events_selected']} selected events of {r['events_generated']} generated "
+          f"(efficiency {r['efficiency']:.3f}); sigma = {r['sigma_mb']:.4g} +- {r['sigma_err_mb']:.2g} mb")
 
 
 if __name__ == "__main__":

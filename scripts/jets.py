@@ -8,23 +8,23 @@ from hepml.cliutil import json_arg, run_main
 
 def generate(a):
     from hepml.jets.generation import generate_jet_shard
-    n = generate_jet_shard(a.flavour, a.shard, a.events, a.seed, a.generation, a.output)
+    n = generate_jet_shard(a.flavour, a.shard, a.events, a.seed, a.generation, a.output, a.record)
     print(f"{a.output}: {n} jets")
 
 
 def convert(a):
     from hepml.jets.energyflow import convert_npz
-    print(f"{a.output}: {convert_npz(a.inputs, a.output, a.max_jets)} jets")
+    print(f"{a.output}: {convert_npz(a.inputs, a.output, a.max_jets or None)} jets")
 
 
 def merge(a):
-    from hepml.jets.store import merge_and_shuffle
-    print(f"{a.output}: {merge_and_shuffle(a.inputs, a.output, a.seed)} jets")
+    from hepml.splits import merge_shuffled
+    print(f"{a.output}: {merge_shuffled(a.inputs, a.output, a.seed)} jets")
 
 
 def split(a):
-    from hepml.jets.store import split_jets
-    print(split_jets(a.input, {"train": a.train, "val": a.val, "test": a.test}, a.fractions))
+    from hepml.splits import split_store
+    print(split_store(a.input, {"train": a.train, "val": a.val, "test": a.test}, a.fractions))
 
 
 def images(a):
@@ -35,13 +35,13 @@ def images(a):
 def train(a):
     from hepml.bdt import save_bdt
     from hepml.jets import tagging
-    from hepml.store import write_json
+    from hepml.atomic import write_json
     from hepml.training import Recipe
 
     tr, va, te = (tagging.load_images(p) for p in (a.train, a.val, a.test))
     if a.tagger == "cnn":
         model, history = tagging.train_cnn(tr, va, a.cnn, Recipe.from_dict(a.recipe), a.seed,
-                                           a.cnn.get("device", "auto"), a.threads)
+                                           a.cnn["device"], a.threads)
         tagging.save_cnn(model, a.cnn, tr["images"].shape[1:], a.model)
         scores = tagging.cnn_scores(model, te["images"])
     elif a.tagger == "bdt":
@@ -77,12 +77,13 @@ def main():
     g.add_argument("--shard", type=int, required=True)
     g.add_argument("--events", type=int, required=True)
     g.add_argument("--seed", type=int, required=True)
-    g.add_argument("--generation", type=json_arg, default={})
+    g.add_argument("--generation", type=json_arg, required=True)
     g.add_argument("--output", required=True)
+    g.add_argument("--record", required=True)
     g.set_defaults(func=generate)
     c = sub.add_parser("convert", help="EnergyFlow .npz files to a jet file")
     c.add_argument("--inputs", nargs="+", required=True)
-    c.add_argument("--max-jets", type=int, default=None)
+    c.add_argument("--max-jets", type=int, required=True, help="0 for all")
     c.add_argument("--output", required=True)
     c.set_defaults(func=convert)
     m = sub.add_parser("merge", help="concatenate and shuffle jet files")
@@ -104,10 +105,10 @@ def main():
     t = sub.add_parser("train", help="train a tagger and score the test jets")
     t.add_argument("--tagger", required=True)
     t.add_argument("--seed", type=int, required=True)
-    t.add_argument("--cnn", type=json_arg, default={})
-    t.add_argument("--recipe", type=json_arg, default={})
-    t.add_argument("--bdt", type=json_arg, default={})
-    t.add_argument("--threads", type=int, default=None)
+    t.add_argument("--cnn", type=json_arg, required=True)
+    t.add_argument("--recipe", type=json_arg, required=True)
+    t.add_argument("--bdt", type=json_arg, required=True)
+    t.add_argument("--threads", type=int, required=True)
     for f in ("train", "val", "test", "model", "metrics"):
         t.add_argument(f"--{f}", required=True)
     t.set_defaults(func=train)
@@ -116,7 +117,7 @@ def main():
     r.add_argument("--train", required=True)
     r.add_argument("--test", required=True)
     r.add_argument("--title", required=True)
-    r.add_argument("--half-width", type=float, default=0.4)
+    r.add_argument("--half-width", type=float, required=True)
     for f in ("csv", "markdown"):
         r.add_argument(f"--{f}", required=True)
     r.add_argument("--curves", nargs="+", required=True)

@@ -10,7 +10,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--input", required=True)
     p.add_argument("--sizes", type=json_arg, required=True, help='JSON {"train": n|fraction, "val": ..., "test": ...}')
-    p.add_argument("--limits", type=json_arg, default={}, help='JSON caps per part, e.g. {"train": 100000}')
+    p.add_argument("--limits", type=json_arg, required=True, help='JSON caps per part, e.g. {"train": 100000}')
     p.add_argument("--train", required=True)
     p.add_argument("--val", required=True)
     p.add_argument("--test", required=True)

@@ -3,7 +3,7 @@
 import argparse
 
 from hepml.cliutil import json_arg, run_main
-from hepml.store import write_json
+from hepml.atomic import write_json
 from hepml.train_benchmark import train_model
 
 
@@ -16,7 +16,7 @@ def main():
     p.add_argument("--train", required=True)
     p.add_argument("--val", required=True)
     p.add_argument("--seed", type=int, required=True)
-    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--threads", type=int, required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--history", required=True)
     a = p.parse_args()

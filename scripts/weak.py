@@ -6,14 +6,14 @@ from hepml.cliutil import json_arg, run_main
 
 
 def train(a):
-    from hepml.store import write_json
+    from hepml.atomic import write_json
     from hepml.weak.study import run
     write_json(a.output, run(a.method, a.f1, a.f2, a.train, a.val, a.test, a.config, a.seeds, a.threads))
 
 
 def report(a):
     from hepml.plotting import save
-    from hepml.store import atomic_output
+    from hepml.atomic import atomic_output
     from hepml.weak.study import auc_vs_gap_figure, table_markdown
     from hepml.tables import load_records
     records = load_records(a.metrics)
@@ -31,7 +31,7 @@ def main():
     t.add_argument("--f2", type=float, required=True)
     t.add_argument("--seeds", type=int, nargs="+", required=True)
     t.add_argument("--config", type=json_arg, required=True, help="JSON: the weak config section")
-    t.add_argument("--threads", type=int, default=None)
+    t.add_argument("--threads", type=int, required=True)
     for f in ("train", "val", "test", "output"):
         t.add_argument(f"--{f}", required=True)
     t.set_defaults(func=train)

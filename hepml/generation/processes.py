@@ -1,20 +1,24 @@
 """Pythia 8 settings of the benchmark processes (see the README for the physics).
 
-Each process is generated as a list of *variants* that share the event budget:
-the HIGGS-like processes need one W decaying to a lepton and the other to quarks,
-which Pythia expresses per W charge (``24:onPosIfAny`` / ``onNegIfAny``), so half
-the events have the leptonic W+ and half the leptonic W-.
+Each process is generated as a list of *variants* that share the event budget. The HIGGS-like
+processes need one W decaying to a lepton and the other to quarks, which Pythia expresses per
+W charge (``24:onPosIfAny`` / ``onNegIfAny``), so half the events have the leptonic W+ and half
+the leptonic W-; each variant records the charge of its leptonic W.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-
-COMMON = ["Next:numberCount = 0", "Next:numberShowEvent = 0", "Next:numberShowInfo = 0",
-          "Next:numberShowProcess = 0", "Print:quiet = on", "PartonLevel:MPI = off"]
 
 LEPTONIC_W = "11 13"          # W -> e nu, mu nu
 HADRONIC_W = "1 2 3 4 5"      # W -> q q'
+
+
+@dataclass(frozen=True)
+class Variant:
+    settings: tuple[str, ...]
+    leptonic_charge: int       # +1: the W+ decays to leptons; 0: both (SUSY-like)
 
 
 def _w_semileptonic(leptonic_charge: str) -> list[str]:
@@ -52,13 +56,13 @@ def ww() -> list[str]:
     return ["WeakDoubleBoson:ffbar2WW = on"]
 
 
-def process_variants(dataset: str, process: str, gen: dict) -> list[list[str]]:
+def process_variants(dataset: str, process: str, gen: dict) -> list[Variant]:
     """Pythia settings of ``process`` ('signal' or 'background') of ``dataset``, per variant."""
-    beam = [f"Beams:eCM = {float(gen['sqrt_s'])}", *COMMON]
+    beam = [f"Beams:eCM = {float(gen['sqrt_s'])}", "PartonLevel:MPI = off"]
     if dataset == "higgs":
         hard = higgs_signal(gen["higgs"]["masses"], gen["higgs"]["widths"]) if process == "signal" else ttbar()
-        return [beam + hard + _w_semileptonic(charge) for charge in ("Pos", "Neg")]
+        return [Variant(tuple(beam + hard + _w_semileptonic(c)), q) for c, q in (("Pos", 1), ("Neg", -1))]
     if dataset == "susy":
         hard = chargino_pairs(gen["susy"]["slha"]) if process == "signal" else ww()
-        return [beam + hard + ["24:onMode = off", f"24:onIfAny = {LEPTONIC_W}"]]
+        return [Variant(tuple(beam + hard + ["24:onMode = off", f"24:onIfAny = {LEPTONIC_W}"]), 0)]
     raise ValueError(f"unknown dataset {dataset!r}")

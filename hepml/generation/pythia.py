@@ -1,24 +1,35 @@
-"""Run Pythia 8 and hand back final-state particles as awkward arrays (no per-particle Python)."""
+"""Run Pythia 8 and hand back events as flat numpy arrays (no per-particle Python), with a record
+of what the generator did (version, tune, seed, cross section, errors and warnings).
+
+Every generator in hepml (the benchmark processes and the quark/gluon jets) starts its Pythia
+here, with :func:`make_pythia`, and seeds it with :func:`shard_seed`.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import sys
+import tempfile
+from dataclasses import dataclass
 
 import awkward as ak
 import numpy as np
 
 INVISIBLE = (12, 14, 16, 1000022, 1000039)
+_QUIET = ["Next:numberCount = 0", "Next:numberShowEvent = 0", "Next:numberShowInfo = 0",
+          "Next:numberShowProcess = 0", "Print:quiet = on"]
 
 
 @contextlib.contextmanager
-def _quiet_stdout():
-    """Silence Pythia's banner, which it prints from C++ straight to file descriptor 1."""
+def _capture_stdout(path: str | os.PathLike = os.devnull):
+    """Send what C++ writes to file descriptor 1 (Pythia's banner, statistics) to ``path``."""
     sys.stdout.flush()
     saved = os.dup(1)
-    with open(os.devnull, "wb") as devnull:
-        os.dup2(devnull.fileno(), 1)
+    with open(path, "wb") as sink:
+        os.dup2(sink.fileno(), 1)
     try:
         yield
     finally:
@@ -26,13 +37,20 @@ def _quiet_stdout():
         os.close(saved)
 
 
+def shard_seed(base_seed: int, stream: str, shard: int, variant: int = 0) -> int:
+    """Pythia seed (1 .. 900 000 000) of one variant of one shard of a named stream of events
+    (``"higgs/signal"``, ``"qg/quark"``, ...): a hash, so every stream and shard gets its own."""
+    digest = hashlib.sha256(f"{int(base_seed)}/{stream}/{int(shard)}/{int(variant)}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") % 900_000_000 + 1
+
+
 def make_pythia(settings: list[str], seed: int):
-    """An initialised ``pythia8mc.Pythia`` with ``settings`` and a fixed seed."""
+    """An initialised ``pythia8mc.Pythia`` with ``settings``, quiet output and a fixed seed."""
     import pythia8mc
 
-    with _quiet_stdout():
+    with _capture_stdout():
         pythia = pythia8mc.Pythia("", False)
-        for line in [*settings, "Random:setSeed = on", f"Random:seed = {int(seed) % 900_000_000 + 1}"]:
+        for line in [*settings, *_QUIET, "Random:setSeed = on", f"Random:seed = {int(seed)}"]:
             if not pythia.readString(line):
                 raise ValueError(f"Pythia rejected the setting {line!r}")
         if not pythia.init():
@@ -40,37 +58,114 @@ def make_pythia(settings: list[str], seed: int):
     return pythia
 
 
-def _flavour_hadrons(prt, quark: int):
+_MESSAGE = re.compile(r"^\s*\|\s+(\d+)\s+(.*?)\s*\|\s*$")
+
+
+def parse_message_statistics(text: str) -> dict[str, int]:
+    """{message: count} from the 'Error and Warning Messages Statistics' block of ``Pythia::stat``."""
+    block = text.split("Error and Warning Messages Statistics", 1)[-1]
+    out = {}
+    for line in block.splitlines():
+        m = _MESSAGE.match(line)
+        if m and "no errors or warnings" not in m.group(2):
+            out[m.group(2)] = out.get(m.group(2), 0) + int(m.group(1))
+    return out
+
+
+def run_record(pythia, seed: int, n_generated: int) -> dict:
+    """What one Pythia run did: version, tune, seed, cross section, messages by type."""
+    with tempfile.NamedTemporaryFile() as tmp:
+        with _capture_stdout(tmp.name):
+            pythia.stat()
+        messages = parse_message_statistics(open(tmp.name, errors="replace").read())
+    info = pythia.infoPython()
+    kinds = {"errors": "Error", "warnings": "Warning", "aborts": "Abort"}
+    return {
+        "generator": f"Pythia {pythia.settings.parm('Pythia:versionNumber'):.3f}",
+        "tune_pp": int(pythia.settings.mode("Tune:pp")),
+        "seed": int(seed),
+        "events_generated": int(n_generated),
+        "sigma_mb": float(info.sigmaGen()),
+        "sigma_err_mb": float(info.sigmaErr()),
+        **{k: {m: c for m, c in messages.items() if w in m} for k, w in kinds.items()},
+    }
+
+
+@dataclass
+class Particles:
+    """Flat per-particle arrays and the per-event counts."""
+
+    px: np.ndarray
+    py: np.ndarray
+    pz: np.ndarray
+    e: np.ndarray
+    pid: np.ndarray
+    counts: np.ndarray
+
+    def __getitem__(self, mask: np.ndarray) -> "Particles":
+        """The particles where ``mask`` (flat) is true, with the counts per event updated."""
+        event = np.repeat(np.arange(len(self.counts)), self.counts)[mask]
+        return Particles(self.px[mask], self.py[mask], self.pz[mask], self.e[mask], self.pid[mask],
+                         np.bincount(event, minlength=len(self.counts)))
+
+
+@dataclass
+class GeneratedBatch:
+    """A batch of generated events: visible final state, invisible momentum, heavy hadrons, truth."""
+
+    visible: Particles
+    invisible_px: np.ndarray
+    invisible_py: np.ndarray
+    b_hadrons: Particles
+    c_hadrons: Particles
+    record: Particles          # every particle of the event record (all statuses), for truth
+    status: np.ndarray         # status of every record particle
+    mass: np.ndarray           # generated mass of every record particle
+    m_hat: np.ndarray          # invariant mass of the hard process, per event
+
+    @property
+    def n_events(self) -> int:
+        return len(self.m_hat)
+
+
+def _flat(array) -> np.ndarray:
+    return ak.to_numpy(ak.flatten(array))
+
+
+def _heavy_flavour(pid: np.ndarray, quark: int) -> np.ndarray:
     """Hadrons (any status) containing the heavy quark ``quark`` (4 = c, 5 = b), by PDG id digits."""
-    aid = abs(prt.id)
-    has = (((aid // 100) % 10 == quark) | ((aid // 1000) % 10 == quark)) & (aid > 100)
-    sel = prt[has]
-    return ak.zip({"px": sel.p.px, "py": sel.p.py, "pz": sel.p.pz, "E": sel.p.e})
+    a = np.abs(pid)
+    return (((a // 100) % 10 == quark) | ((a // 1000) % 10 == quark)) & (a > 100)
 
 
-def slim(batch) -> ak.Array:
-    """Final-state visible particles, invisible momentum and heavy-flavour hadrons of a batch."""
+def flatten_batch(batch) -> GeneratedBatch:
+    """Flat numpy arrays of a ``Pythia.nextBatch`` result."""
     prt = batch.prt
-    final = prt[prt.status > 0]
-    ids = final.id
-    invisible = ak.unflatten(np.isin(np.abs(ak.to_numpy(ak.flatten(ids))), INVISIBLE), ak.num(ids))
-    vis = final[~invisible]
-    inv = final[invisible]
-    return ak.zip({
-        "particles": ak.zip({"px": vis.p.px, "py": vis.p.py, "pz": vis.p.pz, "E": vis.p.e, "id": vis.id}),
-        "invisible_px": ak.sum(inv.p.px, axis=1), "invisible_py": ak.sum(inv.p.py, axis=1),
-        "b_hadrons": _flavour_hadrons(prt, 5),
-        "c_hadrons": _flavour_hadrons(prt, 4),
-    }, depth_limit=1)
+    counts = ak.to_numpy(ak.num(prt.id))
+    p = prt.p
+    record = Particles(_flat(p.px), _flat(p.py), _flat(p.pz), _flat(p.e), _flat(prt.id), counts)
+    status = _flat(prt.status)
+    final = status > 0
+    invisible = final & np.isin(np.abs(record.pid), INVISIBLE)
+    event = np.repeat(np.arange(len(counts)), counts)
+    n = len(counts)
+    return GeneratedBatch(
+        visible=record[final & ~invisible],
+        invisible_px=np.bincount(event[invisible], weights=record.px[invisible], minlength=n),
+        invisible_py=np.bincount(event[invisible], weights=record.py[invisible], minlength=n),
+        b_hadrons=record[_heavy_flavour(record.pid, 5)],
+        c_hadrons=record[_heavy_flavour(record.pid, 4)],
+        record=record, status=status, mass=_flat(prt.m),
+        m_hat=ak.to_numpy(batch.info.mHat).astype(np.float64),
+    )
 
 
-def generate(settings: list[str], n_events: int, seed: int, batch_size: int = 500):
-    """Yield slimmed awkward batches until ``n_events`` events have been generated."""
-    pythia = make_pythia(settings, seed)
+def generate(pythia, n_events: int, batch_size: int = 2000):
+    """Yield ``GeneratedBatch``es from an initialised Pythia until ``n_events`` were generated."""
     done = 0
     while done < n_events:
         n = min(batch_size, n_events - done)
-        with _quiet_stdout():
+        with _capture_stdout():
             batch = pythia.nextBatch(n, "skip")
         done += n
-        yield slim(batch)
+        yield flatten_batch(batch)

@@ -11,7 +11,8 @@ import awkward as ak
 import numpy as np
 import vector
 
-from .store import concatenate, write_jets
+from ..store import StoreWriter
+from .store import store_columns
 
 ZENODO = "https://zenodo.org/record/3164691/files/{}?download=1"
 # (file name, SHA-256) of the 20 files of 100k jets, in order.
@@ -60,20 +61,20 @@ def from_padded(x: np.ndarray, y: np.ndarray, path: str = "<input>") -> dict:
 
 
 def convert_npz(paths: list[str], output: str, max_jets: int | None = None) -> int:
-    """Convert EnergyFlow .npz files into one hepml jet file; return the number of jets."""
-    parts, n = [], 0
-    for path in paths:
-        try:
-            with np.load(path) as f:
-                x, y = f["X"], f["y"]
-        except KeyError as err:
-            raise ValueError(f"{path}: not an EnergyFlow quark/gluon file (missing {err})") from None
-        if max_jets is not None:
-            x, y = x[: max_jets - n], y[: max_jets - n]
-        parts.append(from_padded(x, y, path))
-        n += len(y)
-        if max_jets is not None and n >= max_jets:
-            break
-    jets = concatenate(parts)
-    write_jets(output, jets)
-    return len(jets["label"])
+    """Convert EnergyFlow .npz files into one hepml jet file, one file in memory at a time; return
+    the number of jets."""
+    n = 0
+    with StoreWriter(output) as writer:
+        for path in paths:
+            try:
+                with np.load(path) as f:
+                    x, y = f["X"], f["y"]
+            except KeyError as err:
+                raise ValueError(f"{path}: not an EnergyFlow quark/gluon file (missing {err})") from None
+            if max_jets is not None:
+                x, y = x[: max_jets - n], y[: max_jets - n]
+            writer.extend(store_columns(from_padded(x, y, path)))
+            n += len(y)
+            if max_jets is not None and n >= max_jets:
+                break
+    return n

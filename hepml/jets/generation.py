@@ -1,10 +1,12 @@
 """Z(-> nu nu) + jet with Pythia 8 and FastJet: the leading jet in a pT window, its constituents.
 
 Quark jets come from q g -> Z q, gluon jets from q q~ -> Z g (``WeakBosonAndParton``); the
-label is read from the outgoing parton of the hard process (status -23 after showering).
+label is read from the outgoing parton of the hard process (status -23 after showering). With
+``quark_flavours: 3`` (the default) only u, d, s quarks enter the hard process
+(``PDFinProcess:nQuarkIn``), so quark jets are light-quark jets as in the EnergyFlow sample.
 Jets: anti-kT R = 0.4 on all visible final-state particles; the leading jet is kept when
 ``pt_min`` < pT < ``pt_max`` and |y| < ``y_max``. Multiple interactions are off by default
-(``mpi``; EnergyFlow's samples have them on, at about 5x the generation time).
+(``mpi``; the EnergyFlow sample has them on).
 """
 
 from __future__ import annotations
@@ -17,25 +19,22 @@ import numpy as np
 import vector
 from tqdm.auto import tqdm
 
-from ..generation.pythia import INVISIBLE, _quiet_stdout, make_pythia
+from ..atomic import write_json
+from ..generation.pythia import INVISIBLE, _capture_stdout, make_pythia, run_record, shard_seed
 from .store import concatenate, write_jets
 
 vector.register_awkward()
 
 PROCESS = {"quark": "qg2gmZq", "gluon": "qqbar2gmZg"}
-SEED_OFFSET = {"quark": 0, "gluon": 500_000}
-DEFAULT = {"sqrt_s": 14000.0, "pt_min": 500.0, "pt_max": 550.0, "y_max": 2.0, "radius": 0.4,
-           "pthat_min": 450.0, "pthat_max": 650.0, "mpi": False}
 
 
 def settings(flavour: str, cfg: dict) -> list[str]:
-    c = {**DEFAULT, **cfg}
-    return [f"Beams:eCM = {float(c['sqrt_s'])}", f"WeakBosonAndParton:{PROCESS[flavour]} = on",
+    """Pythia settings of Z(-> nu nu) + one parton of ``flavour``."""
+    return [f"Beams:eCM = {float(cfg['sqrt_s'])}", f"WeakBosonAndParton:{PROCESS[flavour]} = on",
             "WeakZ0:gmZmode = 2", "23:onMode = off", "23:onIfAny = 12 14 16",
-            f"PhaseSpace:pTHatMin = {float(c['pthat_min'])}", f"PhaseSpace:pTHatMax = {float(c['pthat_max'])}",
-            f"PartonLevel:MPI = {'on' if c['mpi'] else 'off'}",
-            "Next:numberCount = 0", "Next:numberShowEvent = 0", "Next:numberShowInfo = 0",
-            "Next:numberShowProcess = 0", "Print:quiet = on"]
+            f"PhaseSpace:pTHatMin = {float(cfg['pthat_min'])}", f"PhaseSpace:pTHatMax = {float(cfg['pthat_max'])}",
+            f"PDFinProcess:nQuarkIn = {int(cfg['quark_flavours'])}",
+            f"PartonLevel:MPI = {'on' if cfg['mpi'] else 'off'}"]
 
 
 def hard_parton_label(prt) -> np.ndarray:
@@ -47,7 +46,6 @@ def hard_parton_label(prt) -> np.ndarray:
 
 def leading_jets(batch, cfg: dict) -> dict:
     """The leading jet of every event of a Pythia batch, with its constituents, if it passes the cuts."""
-    c = {**DEFAULT, **cfg}
     prt = batch.prt
     final = prt[prt.status > 0]
     flat_ids = np.abs(ak.to_numpy(ak.flatten(final.id)))
@@ -55,8 +53,8 @@ def leading_jets(batch, cfg: dict) -> dict:
     inputs = ak.zip({"px": visible.p.px, "py": visible.p.py, "pz": visible.p.pz, "E": visible.p.e,
                      "pid": visible.id}, with_name="Momentum4D")
     sequence = fastjet.ClusterSequence(inputs[["px", "py", "pz", "E"]],
-                                       fastjet.JetDefinition(fastjet.antikt_algorithm, c["radius"]))
-    jets = sequence.inclusive_jets(min_pt=0.5 * c["pt_min"])
+                                       fastjet.JetDefinition(fastjet.antikt_algorithm, cfg["radius"]))
+    jets = sequence.inclusive_jets(min_pt=0.5 * cfg["pt_min"])
     order = ak.argsort(jets.pt, axis=1, ascending=False)
     lead_index = ak.firsts(order)
     has_jet = ~ak.is_none(lead_index)
@@ -64,10 +62,10 @@ def leading_jets(batch, cfg: dict) -> dict:
     lead = ak.firsts(jets4[ak.singletons(lead_index)])
     pt = ak.to_numpy(ak.fill_none(lead.pt, 0.0))
     rap = ak.to_numpy(ak.fill_none(lead.rapidity, 99.0))
-    keep = ak.to_numpy(has_jet) & (pt > c["pt_min"]) & (pt < c["pt_max"]) & (np.abs(rap) < c["y_max"])
+    keep = ak.to_numpy(has_jet) & (pt > cfg["pt_min"]) & (pt < cfg["pt_max"]) & (np.abs(rap) < cfg["y_max"])
     idx = np.flatnonzero(keep)
     # constituents of the leading jet: indices into the clustering input
-    constituent_index = sequence.constituent_index(min_pt=0.5 * c["pt_min"])
+    constituent_index = sequence.constituent_index(min_pt=0.5 * cfg["pt_min"])
     lead_constituents = ak.fill_none(ak.firsts(constituent_index[ak.singletons(lead_index)])[idx], [], axis=0)
     parts = inputs[idx][lead_constituents]
     lead = lead[idx]
@@ -82,22 +80,31 @@ def leading_jets(batch, cfg: dict) -> dict:
 
 
 def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, cfg: dict,
-                       output: str | os.PathLike, batch_size: int = 500, progress: bool = True) -> int:
-    """Generate ``n_events`` events of one flavour; write the selected leading jets; return their number."""
-    seed = int(base_seed) * 1_000_000 + SEED_OFFSET[flavour] + shard
+                       output: str | os.PathLike, record: str | os.PathLike | None = None,
+                       batch_size: int = 1000, progress: bool = True) -> int:
+    """Generate ``n_events`` events of one flavour; write the selected leading jets (and the
+    generation record); return their number."""
+    seed = shard_seed(base_seed, f"qg/{flavour}", shard)
     pythia = make_pythia(settings(flavour, cfg), seed)
     parts, done = [], 0
     bar = tqdm(total=n_events, desc=f"{flavour} jets", unit="ev", disable=not progress, mininterval=2)
     while done < n_events:
         n = min(batch_size, n_events - done)
-        with _quiet_stdout():
+        with _capture_stdout():
             batch = pythia.nextBatch(n, "skip")
         parts.append(leading_jets(batch, cfg))
-        done += n
+        done += len(batch)
         bar.update(n)
     bar.close()
     jets = concatenate(parts)
-    if len(jets["label"]) == 0:
+    selected = len(jets["label"])
+    if selected == 0:
         raise RuntimeError(f"{output}: no jet of {n_events} events passed the jet selection")
     write_jets(output, jets)
-    return len(jets["label"])
+    if record is not None:
+        run = run_record(pythia, seed, done)
+        write_json(record, {"sample": "qg", "process": flavour, "shard": shard, "variants": [run],
+                            "events_generated": done, "events_selected": selected,
+                            "efficiency": selected / done, "sigma_mb": run["sigma_mb"],
+                            "sigma_err_mb": run["sigma_err_mb"]})
+    return selected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import hep, plt, save
-from ..store import atomic_output
+from ..atomic import atomic_output
 from ..tables import mean_std
 
 

@@ -8,7 +8,7 @@ from sklearn.metrics import roc_auc_score, roc_curve
 
 from ..bdt import predict_bdt, train_bdt
 from ..device import seed_everything, torch_device
-from ..store import atomic_output
+from ..atomic import atomic_output, load_npz, save_npz
 from ..training import Recipe, fit, predict_logits
 from .cnn import JetCNN
 from .images import jet_images
@@ -24,14 +24,11 @@ def make_images(jets_path, output, image_cfg: dict) -> None:
     images = jet_images(jets["constituents"], image_cfg["npix"], image_cfg["half_width"],
                         image_cfg["channels"], image_cfg["steps"], jets["jet_y"], jets["jet_phi"])
     obs = jet_observables(jets)
-    with atomic_output(output) as tmp:
-        with open(tmp, "wb") as f:
-            np.savez(f, images=images, labels=jets["label"], **{f"obs_{k}": v for k, v in obs.items()})
+    save_npz(output, images=images, labels=jets["label"], **{f"obs_{k}": v for k, v in obs.items()})
 
 
 def load_images(path) -> dict:
-    with np.load(path) as f:
-        return {k: f[k] for k in f.files}
+    return load_npz(path)
 
 
 def train_cnn(train: dict, val: dict, cnn_cfg: dict, recipe: Recipe, seed: int, device: str = "auto",

@@ -24,29 +24,19 @@ class WeakSample:
             raise ValueError("WeakSample: x, mixture and fraction must have the same length")
 
 
-def mixture_indices(labels: np.ndarray, fractions: list[float], seed: int, size: int | None = None) -> list[np.ndarray]:
-    """Disjoint index sets, one per mixture, with exactly ``round(f * size)`` signal events each.
-
-    ``size`` (events per mixture) defaults to the largest that the signal and background
-    pools allow.
-    """
+def mixture_indices(labels: np.ndarray, fractions: list[float], seed: int, size: int) -> list[np.ndarray]:
+    """Disjoint index sets of ``size`` events each, one per mixture, with exactly
+    ``round(f * size)`` signal events each."""
     fractions = [float(f) for f in fractions]
     if not all(0.0 <= f <= 1.0 for f in fractions):
         raise ValueError(f"mixture fractions must lie in [0, 1], got {fractions}")
     rng = np.random.default_rng(seed)
     sig = rng.permutation(np.flatnonzero(labels == 1))
     bkg = rng.permutation(np.flatnonzero(labels == 0))
-    n_sig = [None] * len(fractions)
-    if size is None:
-        limits = []
-        if sum(fractions) > 0:
-            limits.append(len(sig) / sum(fractions))
-        if sum(1 - f for f in fractions) > 0:
-            limits.append(len(bkg) / sum(1 - f for f in fractions))
-        size = int(min(limits))
     n_sig = [int(round(f * size)) for f in fractions]
     if sum(n_sig) > len(sig) or sum(size - k for k in n_sig) > len(bkg):
-        raise ValueError(f"not enough events for {len(fractions)} mixtures of {size} at fractions {fractions}")
+        raise ValueError(f"not enough events for {len(fractions)} mixtures of {size} at fractions {fractions} "
+                         f"({len(sig)} signal, {len(bkg)} background available)")
     out, s0, b0 = [], 0, 0
     for k in n_sig:
         idx = np.concatenate([sig[s0 : s0 + k], bkg[b0 : b0 + size - k]])
@@ -56,7 +46,7 @@ def mixture_indices(labels: np.ndarray, fractions: list[float], seed: int, size:
 
 
 def build_weak_sample(x: np.ndarray, labels: np.ndarray, fractions: list[float], seed: int,
-                      size: int | None = None) -> WeakSample:
+                      size: int) -> WeakSample:
     """Mixtures of the rows of ``x`` at ``fractions``; the result carries no truth labels."""
     parts = mixture_indices(labels, fractions, seed, size)
     index = np.concatenate(parts)

@@ -21,6 +21,16 @@ def inputs(data: dict, kind: str) -> np.ndarray:
     raise ValueError(f"weak.inputs must be 'observables' or 'images', got {kind!r}")
 
 
+def mixtures_of(x: np.ndarray, labels: np.ndarray, fractions: list[float], seed: int, mixture_fraction: float,
+                where: str):
+    """Mixtures of ``mixture_fraction`` x len(x) events each: the same size for every point of a scan."""
+    size = int(round(mixture_fraction * len(x)))
+    try:
+        return build_weak_sample(x, labels, fractions, seed, size)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}; lower weak.mixture_fraction ({mixture_fraction})") from None
+
+
 def run(method: str, f1: float, f2: float, train_path, val_path, test_path, cfg: dict, seeds: list[int],
         threads: int | None = None) -> dict:
     """Train ``method`` for every seed; AUC on the truly labelled test jets."""
@@ -33,10 +43,10 @@ def run(method: str, f1: float, f2: float, train_path, val_path, test_path, cfg:
             train = (x, tr["labels"].astype(np.float32))
             val = (xv, va["labels"].astype(np.float32))
         else:
-            train = build_weak_sample(x, tr["labels"], [f1, f2], seed)
-            val = build_weak_sample(xv, va["labels"], [f1, f2], seed + 10_000)
+            train = mixtures_of(x, tr["labels"], [f1, f2], seed, cfg["mixture_fraction"], train_path)
+            val = mixtures_of(xv, va["labels"], [f1, f2], seed + 10_000, cfg["mixture_fraction"], val_path)
         model, sign = train_weak(method, train, val, cfg["network"]["layers"], cfg["network"]["width"], recipe,
-                                 seed, cfg.get("device", "auto"), threads, cnn=cfg.get("cnn"))
+                                 seed, cfg["network"]["device"], threads, cnn=cfg["cnn"])
         aucs.append(truth_auc(model, sign, xt, te["labels"]))
     auc_mean, auc_std = mean_std(aucs)
     return {"method": method, "f1": f1, "f2": f2, "gap": abs(f1 - f2), "seeds": list(seeds), "auc": aucs,

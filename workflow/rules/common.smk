@@ -1,14 +1,23 @@
-# Shared helpers: result paths, config slices passed to the scripts, target lists.
+# Shared helpers: result paths, the config slices passed to the scripts, target lists.
+# Every value that reaches a shell command goes through {...:q} (shell quoting); config strings
+# are constrained by the schema, and configured paths were checked to stay inside the project.
 import json
 import os
+import re
 import sys
 
 # Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
-os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
 ENV = "../envs/hepml.yaml"
 RESULTS = f"results/{config['version']}"
 SOURCE = config["source"]
 NETWORKS = sorted(config["networks"])
+JETS = config["jets"]
+JSOURCE = JETS["source"]
+EF_DIR = JETS["energyflow"]["dir"]
+WEAK = config["weak"]
+UCI_DIR = config["uci"]["dir"]
+DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
 
 
 wildcard_constraints:
@@ -26,23 +35,12 @@ wildcard_constraints:
     method="supervised|cwola|llp",
     f1=r"[0-9.]+",
     f2=r"[0-9.]+",
+    name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
 
 
 def as_json(value):
-    """A config value quoted for the shell as one JSON argument."""
-    text = json.dumps(value, sort_keys=True).replace("'", "'\\''")
-    return f"'{text}'"
-
-
-def check_config():
-    unknown = [m for m in config["models"] if m != "bdt" and m not in config["networks"]]
-    if unknown:
-        raise ValueError(f"config: models {unknown} are neither 'bdt' nor a key of 'networks'")
-    if config["recipe"] not in config["recipes"]:
-        raise ValueError(f"config: recipe {config['recipe']!r} is not a key of 'recipes'")
-
-
-check_config()
+    """A config value as one JSON string (quote it in the command with :q)."""
+    return json.dumps(value, sort_keys=True)
 
 
 def model_ext(model):
@@ -70,8 +68,8 @@ def metric_files(dataset, source):
     return [f"{RESULTS}/metrics/{dataset}/{source}/{f}/{m}/seed{s}.json" for f, m, s in runs(dataset, source)]
 
 
-def score_files(dataset, source):
-    return [f"{RESULTS}/scores/{dataset}/{source}/{f}/{m}/seed{s}.npz" for f, m, s in runs(dataset, source)]
+def model_files(dataset, source):
+    return [f"{RESULTS}/models/{dataset}/{source}/{f}/{m}/seed{s}.{model_ext(m)}" for f, m, s in runs(dataset, source)]
 
 
 def report_files():
@@ -80,12 +78,10 @@ def report_files():
         out += [f"{RESULTS}/tables/{d}_{SOURCE}.{ext}" for ext in ("csv", "md", "tex")]
         out += [f"{RESULTS}/plots/{d}_{SOURCE}_roc.{ext}" for ext in ("png", "pdf")]
         out += [f"{RESULTS}/plots/{d}_{SOURCE}_features.{ext}" for ext in ("png", "pdf")]
+        out += model_files(d, SOURCE)
+        if SOURCE == "pythia":
+            out += [f"{RESULTS}/validation/{d}.{ext}" for ext in ("md", "json", "png", "pdf")]
     return out
-
-
-JETS = config.get("jets", {"enabled": False})
-JSOURCE = JETS.get("source", "pythia")
-EF_DIR = JETS.get("energyflow", {}).get("dir", "resources/energyflow")
 
 
 def jet_shards():
@@ -102,18 +98,10 @@ def energyflow_entry(name):
     raise ValueError(f"{name!r} is not an EnergyFlow quark/gluon file")
 
 
-def energyflow_url(name):
-    return energyflow_entry(name)[0]
-
-
-def energyflow_sha256(name):
-    return energyflow_entry(name)[1]
-
-
 def energyflow_files():
     from hepml.jets.energyflow import FILES
 
-    return [f"{EF_DIR}/{name}" for name, _ in FILES[: JETS.get("energyflow", {}).get("n_files", 1)]]
+    return [f"{EF_DIR}/{name}" for name, _ in FILES[: JETS["energyflow"]["n_files"]]]
 
 
 def jet_metric_files(jsource):
@@ -121,14 +109,12 @@ def jet_metric_files(jsource):
 
 
 def jet_report_files():
-    if not JETS.get("enabled"):
+    if not JETS["enabled"]:
         return []
     out = [f"{RESULTS}/tables/jets_{JSOURCE}.{ext}" for ext in ("csv", "md")]
     out += [f"{RESULTS}/plots/jets_{JSOURCE}_{kind}.{ext}" for kind in ("roc_sic", "average_images") for ext in ("png", "pdf")]
+    out += [f"{RESULTS}/jets/{JSOURCE}/models/{t}/seed{s}.model" for t in JETS["taggers"] for s in JETS["seeds"]]
     return out
-
-
-WEAK = config.get("weak", {"enabled": False})
 
 
 def weak_metric_files(jsource):
@@ -139,7 +125,7 @@ def weak_metric_files(jsource):
 
 
 def weak_report_files():
-    if not (WEAK.get("enabled") and JETS.get("enabled")):
+    if not (WEAK["enabled"] and JETS["enabled"]):
         return []
     return [f"{RESULTS}/tables/weak_{JSOURCE}.md"] + [f"{RESULTS}/plots/weak_{JSOURCE}_auc_vs_gap.{e}" for e in ("png", "pdf")]
 
@@ -166,36 +152,41 @@ def generation_params(w):
     return out
 
 
-def manifest_artifacts():
-    """Every artifact of the run, by the rule that makes it."""
-    out = {"report": report_files()}
-    if JETS.get("enabled"):
-        out["jet_report"] = jet_report_files()
-        out["train_jet_tagger"] = jet_metric_files(JSOURCE) + [
-            f"{RESULTS}/jets/{JSOURCE}/models/{t}/seed{s}.model" for t in JETS["taggers"] for s in JETS["seeds"]]
-        out["jet_images"] = [f"{RESULTS}/jets/{JSOURCE}/images/{p}.npz" for p in ("train", "val", "test")]
-    if weak_report_files():
-        out["weak_report"] = weak_report_files()
-        out["weak_train"] = weak_metric_files(JSOURCE)
-    for d in config["datasets"]:
-        out.setdefault("metrics", []).extend(metric_files(d, SOURCE))
-        out.setdefault("evaluate", []).extend(score_files(d, SOURCE))
-        for f, m, s in runs(d, SOURCE):
-            rule_name = "train_bdt" if m == "bdt" else "train_nn"
-            base = f"{RESULTS}/models/{d}/{SOURCE}/{f}/{m}/seed{s}"
-            out.setdefault(rule_name, []).extend([f"{base}.{model_ext(m)}", f"{base}.history.json"])
-        out.setdefault("split", []).extend(f"{RESULTS}/data/{d}/{SOURCE}/split/{p}.root" for p in ("train", "val", "test"))
-        out.setdefault("merge_shards" if SOURCE == "pythia" else "convert_uci", []).append(
-            f"{RESULTS}/data/{d}/{SOURCE}/events.root")
-    return out
+def shard_records(dataset):
+    n = config["generation"]["shards"]
+    return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}.json" for p in ("signal", "background") for i in range(n)]
 
 
-def source_inputs():
-    out = []
+def source_checksums():
+    """{source data file: its verified-checksum stamp}: the inputs the manifest records."""
+    out = {}
     if SOURCE == "uci":
-        out += [f"{config['uci']['dir']}/{config['uci']['files'][d]['name']}" for d in config["datasets"]]
-    elif "susy" in config["datasets"]:
-        out.append(config["generation"]["susy"]["slha"])
-    if JETS.get("enabled") and JSOURCE == "energyflow":
-        out += energyflow_files()
+        for d in config["datasets"]:
+            name = config["uci"]["files"][d]["name"]
+            out[f"{UCI_DIR}/{name}"] = f"{UCI_DIR}/.{name}.sha256"
+    if JETS["enabled"] and JSOURCE == "energyflow":
+        for f in energyflow_files():
+            out[f] = f"{os.path.dirname(f)}/.{os.path.basename(f)}.sha256"
     return out
+
+
+def expected_checksums():
+    """{source data file: the SHA-256 the config (or the EnergyFlow record) expects}."""
+    out = {}
+    if SOURCE == "uci":
+        for d in config["datasets"]:
+            entry = config["uci"]["files"][d]
+            out[f"{UCI_DIR}/{entry['name']}"] = entry["sha256"]
+    if JETS["enabled"] and JSOURCE == "energyflow":
+        for f in energyflow_files():
+            out[f] = energyflow_entry(os.path.basename(f))[1]
+    return out
+
+
+def download_entry(w):
+    """{"mirrors": [...], "sha256": ...} of the source file ``w.datadir/w.name``."""
+    if w.datadir == UCI_DIR:
+        entry = uci_entry(w.name)
+        return {"mirrors": entry["mirrors"], "sha256": entry["sha256"]}
+    url, sha = energyflow_entry(w.name)
+    return {"mirrors": [{"url": url}], "sha256": sha}

@@ -1,30 +1,55 @@
-# UCI data: download (resumable, verified), convert once to the store, split as the authors did.
+# Source data: download (resumable, verified), verify once (stamp), convert once to the store, split.
 
 
-rule download_uci:
+rule download:
+    """A UCI or EnergyFlow file from its mirrors, checked against its SHA-256 before it is renamed into place."""
     conda:
         ENV
     output:
-        protected(f"{config['uci']['dir']}/{{name}}"),
+        protected("{datadir}/{name}"),
+    wildcard_constraints:
+        datadir=DATA_DIRS,
+        name=r"[A-Za-z0-9][A-Za-z0-9_-]*\.(csv\.gz|npz)",
     params:
-        mirrors=lambda w: as_json(uci_entry(w.name)["mirrors"]),
-        sha256=lambda w: uci_entry(w.name)["sha256"],
-        retries=config["uci"].get("retries", 5),
-        timeout=config["uci"].get("timeout", 60),
+        mirrors=lambda w: as_json(download_entry(w)["mirrors"]),
+        sha256=lambda w: download_entry(w)["sha256"],
+        retries=config["uci"]["retries"],
+        timeout=config["uci"]["timeout"],
     log:
-        f"{config['uci']['dir']}/logs/download_{{name}}.log",
+        "{datadir}/logs/download_{name}.log",
     resources:
         runtime=240,
     shell:
-        "python scripts/download.py --mirrors {params.mirrors} --sha256 {params.sha256}"
-        " --retries {params.retries} --timeout {params.timeout} --output {output} 2> {log}"
+        "python scripts/download.py --mirrors {params.mirrors:q} --sha256 {params.sha256:q}"
+        " --retries {params.retries} --timeout {params.timeout} --output {output:q} > {log:q} 2>&1"
+
+
+rule verify_download:
+    """SHA-256 of a source file compared with the config, streamed once; the stamp records it, so a
+    file placed by hand is checked too and an unchanged file is not hashed again."""
+    conda:
+        ENV
+    input:
+        "{datadir}/{name}",
+    output:
+        "{datadir}/.{name}.sha256",
+    wildcard_constraints:
+        datadir=DATA_DIRS,
+        name=r"[A-Za-z0-9][A-Za-z0-9_-]*\.(csv\.gz|npz)",
+    params:
+        sha256=lambda w: download_entry(w)["sha256"],
+    log:
+        "{datadir}/logs/verify_{name}.log",
+    shell:
+        "python scripts/verify.py --input {input:q} --sha256 {params.sha256:q} --stamp {output:q} > {log:q} 2>&1"
 
 
 rule convert_uci:
     conda:
         ENV
     input:
-        lambda w: f"{config['uci']['dir']}/{config['uci']['files'][w.dataset]['name']}",
+        data=lambda w: f"{UCI_DIR}/{config['uci']['files'][w.dataset]['name']}",
+        verified=lambda w: f"{UCI_DIR}/.{config['uci']['files'][w.dataset]['name']}.sha256",
     output:
         f"{RESULTS}/data/{{dataset}}/uci/events.root",
     log:
@@ -33,7 +58,8 @@ rule convert_uci:
     resources:
         mem_mb=4000,
     shell:
-        "python scripts/convert.py --input {input} --output {output} --dataset {wildcards.dataset} 2> {log}"
+        "python scripts/convert.py --input {input.data:q} --output {output:q} --dataset {wildcards.dataset}"
+        " > {log:q} 2>&1"
 
 
 rule split:
@@ -47,9 +73,9 @@ rule split:
         test=f"{RESULTS}/data/{{dataset}}/{{source}}/split/test.root",
     params:
         sizes=lambda w: as_json(split_sizes(w)),
-        limits=as_json(config.get("limits", {})),
+        limits=as_json(config["limits"]),
     log:
         f"{RESULTS}/logs/split_{{dataset}}_{{source}}.log",
     shell:
-        "python scripts/split.py --input {input} --sizes {params.sizes} --limits {params.limits}"
-        " --train {output.train} --val {output.val} --test {output.test} > {log} 2>&1"
+        "python scripts/split.py --input {input:q} --sizes {params.sizes:q} --limits {params.limits:q}"
+        " --train {output.train:q} --val {output.val:q} --test {output.test:q} > {log:q} 2>&1"

@@ -1,4 +1,4 @@
-# Evaluation: test-set scores per model, then AUC / ROC / significance per dataset.
+# Evaluation: validation and test scores per model, then AUC / ROC / significance.
 
 
 rule evaluate:
@@ -6,13 +6,15 @@ rule evaluate:
         ENV
     input:
         model=model_path,
+        val=f"{RESULTS}/data/{{dataset}}/{{source}}/split/val.root",
         test=f"{RESULTS}/data/{{dataset}}/{{source}}/split/test.root",
     output:
         f"{RESULTS}/scores/{{dataset}}/{{source}}/{{fset}}/{{model}}/seed{{seed}}.npz",
     log:
         f"{RESULTS}/logs/evaluate/{{dataset}}_{{source}}_{{fset}}_{{model}}_seed{{seed}}.log",
     shell:
-        "python scripts/evaluate.py --model-file {input.model} --test {input.test} --output {output} 2> {log}"
+        "python scripts/evaluate.py --model-file {input.model:q} --val {input.val:q} --test {input.test:q}"
+        " --output {output:q} > {log:q} 2>&1"
 
 
 rule metrics:
@@ -31,5 +33,5 @@ rule metrics:
     group:
         "metrics"
     shell:
-        "python scripts/metrics.py --scores {input} --significance {params.significance}"
-        " --tag {params.tag} --output {output} 2> {log}"
+        "python scripts/metrics.py --scores {input:q} --significance {params.significance:q}"
+        " --tag {params.tag:q} --output {output:q} > {log:q} 2>&1"

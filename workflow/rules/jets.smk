@@ -5,11 +5,12 @@ rule generate_jets_shard:
     conda:
         ENV
     output:
-        f"{RESULTS}/jets/pythia/shards/{{flavour}}_{{shard}}.root",
+        events=f"{RESULTS}/jets/pythia/shards/{{flavour}}_{{shard}}.root",
+        record=f"{RESULTS}/jets/pythia/shards/{{flavour}}_{{shard}}.json",
     params:
-        events=config["jets"]["generation"]["events_per_shard"],
-        seed=config["jets"]["generation"]["seed"],
-        generation=as_json(config["jets"]["generation"]),
+        events=JETS["generation"]["events_per_shard"],
+        seed=JETS["generation"]["seed"],
+        generation=as_json(JETS["generation"]),
     log:
         f"{RESULTS}/logs/jets/generate_{{flavour}}_{{shard}}.log",
     resources:
@@ -17,7 +18,9 @@ rule generate_jets_shard:
         runtime=120,
     shell:
         "python scripts/jets.py generate --flavour {wildcards.flavour} --shard {wildcards.shard}"
-        " --events {params.events} --seed {params.seed} --generation {params.generation} --output {output} 2> {log}"
+        " --events {params.events} --seed {params.seed} --generation {params.generation:q}"
+        " --output {output.events:q} --record {output.record:q}"
+        " > {log:q} 2>&1"
 
 
 rule merge_jets:
@@ -28,41 +31,28 @@ rule merge_jets:
     output:
         f"{RESULTS}/jets/pythia/jets.root",
     params:
-        seed=config["jets"]["generation"]["seed"],
+        seed=JETS["generation"]["seed"],
     log:
         f"{RESULTS}/logs/jets/merge.log",
     shell:
-        "python scripts/jets.py merge --inputs {input} --seed {params.seed} --output {output} > {log} 2>&1"
-
-
-rule download_energyflow:
-    conda:
-        ENV
-    output:
-        protected(f"{EF_DIR}/{{name}}"),
-    params:
-        mirrors=lambda w: as_json([{"url": energyflow_url(w.name)}]),
-        sha256=lambda w: energyflow_sha256(w.name),
-    log:
-        f"{EF_DIR}/logs/download_{{name}}.log",
-    shell:
-        "python scripts/download.py --mirrors {params.mirrors} --sha256 {params.sha256} --output {output} 2> {log}"
+        "python scripts/jets.py merge --inputs {input:q} --seed {params.seed} --output {output:q} > {log:q} 2>&1"
 
 
 rule convert_energyflow:
     conda:
         ENV
     input:
-        energyflow_files(),
+        data=energyflow_files(),
+        verified=[f"{EF_DIR}/.{os.path.basename(f)}.sha256" for f in energyflow_files()],
     output:
         f"{RESULTS}/jets/energyflow/jets.root",
     params:
-        max_jets=config["jets"].get("energyflow", {}).get("max_jets") or 0,
+        max_jets=JETS["energyflow"]["max_jets"] or 0,
     log:
         f"{RESULTS}/logs/jets/convert_energyflow.log",
     shell:
-        "python scripts/jets.py convert --inputs {input} --output {output}"
-        " $( [ {params.max_jets} -gt 0 ] && echo --max-jets {params.max_jets} ) > {log} 2>&1"
+        "python scripts/jets.py convert --inputs {input.data:q} --output {output:q} --max-jets {params.max_jets}"
+        " > {log:q} 2>&1"
 
 
 rule split_jets:
@@ -75,12 +65,12 @@ rule split_jets:
         val=f"{RESULTS}/jets/{{jsource}}/split/val.root",
         test=f"{RESULTS}/jets/{{jsource}}/split/test.root",
     params:
-        fractions=as_json(config["jets"]["split"]),
+        fractions=as_json(JETS["split"]),
     log:
         f"{RESULTS}/logs/jets/split_{{jsource}}.log",
     shell:
-        "python scripts/jets.py split --input {input} --fractions {params.fractions}"
-        " --train {output.train} --val {output.val} --test {output.test} > {log} 2>&1"
+        "python scripts/jets.py split --input {input:q} --fractions {params.fractions:q}"
+        " --train {output.train:q} --val {output.val:q} --test {output.test:q} > {log:q} 2>&1"
 
 
 rule jet_images:
@@ -91,11 +81,11 @@ rule jet_images:
     output:
         f"{RESULTS}/jets/{{jsource}}/images/{{part}}.npz",
     params:
-        images=as_json(config["jets"]["images"]),
+        images=as_json(JETS["images"]),
     log:
         f"{RESULTS}/logs/jets/images_{{jsource}}_{{part}}.log",
     shell:
-        "python scripts/jets.py images --input {input} --images {params.images} --output {output} 2> {log}"
+        "python scripts/jets.py images --input {input:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"
 
 
 rule train_jet_tagger:
@@ -109,21 +99,21 @@ rule train_jet_tagger:
         model=f"{RESULTS}/jets/{{jsource}}/models/{{tagger}}/seed{{seed}}.model",
         metrics=f"{RESULTS}/jets/{{jsource}}/metrics/{{tagger}}/seed{{seed}}.json",
     params:
-        cnn=as_json(config["jets"]["cnn"]),
-        recipe=as_json(config["jets"]["recipe"]),
-        bdt=as_json(config["jets"]["bdt"]),
+        cnn=as_json(JETS["cnn"]),
+        recipe=as_json(JETS["recipe"]),
+        bdt=as_json(JETS["bdt"]),
     log:
         f"{RESULTS}/logs/jets/train_{{jsource}}_{{tagger}}_seed{{seed}}.log",
-    threads: config.get("threads", {}).get("train", 1)
+    threads: config["threads"]["train"]
     resources:
         mem_mb=4000,
         runtime=120,
         gpu=lambda w: 1 if w.tagger == "cnn" else 0,
     shell:
         "python scripts/jets.py train --tagger {wildcards.tagger} --seed {wildcards.seed}"
-        " --cnn {params.cnn} --recipe {params.recipe} --bdt {params.bdt} --threads {threads}"
-        " --train {input.train} --val {input.val} --test {input.test}"
-        " --model {output.model} --metrics {output.metrics} 2> {log}"
+        " --cnn {params.cnn:q} --recipe {params.recipe:q} --bdt {params.bdt:q} --threads {threads}"
+        " --train {input.train:q} --val {input.val:q} --test {input.test:q}"
+        " --model {output.model:q} --metrics {output.metrics:q} > {log:q} 2>&1"
 
 
 rule jet_report:
@@ -141,11 +131,12 @@ rule jet_report:
         average_png=f"{RESULTS}/plots/jets_{{jsource}}_average_images.png",
         average_pdf=f"{RESULTS}/plots/jets_{{jsource}}_average_images.pdf",
     params:
-        half_width=config["jets"]["images"]["half_width"],
+        half_width=JETS["images"]["half_width"],
+        title=lambda w: f"quark/gluon ({w.jsource})",
     log:
         f"{RESULTS}/logs/jets/report_{{jsource}}.log",
     shell:
-        "python scripts/jets.py report --metrics {input.metrics} --train {input.train} --test {input.test}"
-        " --title 'quark/gluon ({wildcards.jsource})' --half-width {params.half_width}"
-        " --csv {output.csv} --markdown {output.md} --curves {output.curves_png} {output.curves_pdf}"
-        " --average {output.average_png} {output.average_pdf} 2> {log}"
+        "python scripts/jets.py report --metrics {input.metrics:q} --train {input.train:q} --test {input.test:q}"
+        " --title {params.title:q} --half-width {params.half_width}"
+        " --csv {output.csv:q} --markdown {output.md:q} --curves {output.curves_png:q} {output.curves_pdf:q}"
+        " --average {output.average_png:q} {output.average_pdf:q} > {log:q} 2>&1"

@@ -10,11 +10,13 @@ rule tables:
         csv=report(f"{RESULTS}/tables/{{dataset}}_{{source}}.csv", caption="../report/table.rst", category="Tables"),
         md=f"{RESULTS}/tables/{{dataset}}_{{source}}.md",
         tex=f"{RESULTS}/tables/{{dataset}}_{{source}}.tex",
+    params:
+        title=lambda w: f"{w.dataset} ({w.source} events)",
     log:
         f"{RESULTS}/logs/tables_{{dataset}}_{{source}}.log",
     shell:
-        "python scripts/tables.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source} events)'"
-        " --csv {output.csv} --markdown {output.md} --latex {output.tex} 2> {log}"
+        "python scripts/tables.py --metrics {input:q} --title {params.title:q}"
+        " --csv {output.csv:q} --markdown {output.md:q} --latex {output.tex:q} > {log:q} 2>&1"
 
 
 rule plot_roc:
@@ -25,26 +27,31 @@ rule plot_roc:
     output:
         png=report(f"{RESULTS}/plots/{{dataset}}_{{source}}_roc.png", caption="../report/roc.rst", category="ROC"),
         pdf=f"{RESULTS}/plots/{{dataset}}_{{source}}_roc.pdf",
+    params:
+        title=lambda w: f"{w.dataset} ({w.source})",
     log:
         f"{RESULTS}/logs/plot_roc_{{dataset}}_{{source}}.log",
     shell:
-        "python scripts/plot_roc.py --metrics {input} --title '{wildcards.dataset} ({wildcards.source})'"
-        " --outputs {output.png} {output.pdf} 2> {log}"
+        "python scripts/plot_roc.py --metrics {input:q} --title {params.title:q}"
+        " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
 rule manifest:
+    """Provenance of every file of the run, from Snakemake's own record of the rule that made it."""
     conda:
         ENV
     input:
-        [f for files in manifest_artifacts().values() for f in files],
+        targets=[t for t in all_targets() if not t.endswith("manifest.json")],
+        stamps=list(source_checksums().values()),
     output:
         f"{RESULTS}/manifest.json",
     params:
-        artifacts=as_json(manifest_artifacts()),
+        results=RESULTS,
         config=as_json(config),
-        inputs=source_inputs(),
+        expected=as_json(expected_checksums()),
+        stamps=as_json(source_checksums()),
     log:
         f"{RESULTS}/logs/manifest.log",
     shell:
-        "python scripts/manifest.py --artifacts {params.artifacts} --config {params.config}"
-        " --inputs {params.inputs} --output {output} 2> {log}"
+        "python scripts/manifest.py --results {params.results:q} --config {params.config:q} --expected {params.expected:q}"
+        " --stamps {params.stamps:q} --output {output:q} > {log:q} 2>&1"

@@ -14,14 +14,15 @@ rule train_bdt:
         model_config=as_json(config["bdt"]),
     log:
         f"{RESULTS}/logs/train/{{dataset}}_{{source}}_{{fset}}_bdt_seed{{seed}}.log",
-    threads: config.get("threads", {}).get("train", 1)
+    threads: config["threads"]["train"]
     resources:
         mem_mb=4000,
         runtime=60,
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model bdt"
-        " --model-config {params.model_config} --train {input.train} --val {input.val}"
-        " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"
+        " --model-config {params.model_config:q} --train {input.train:q} --val {input.val:q}"
+        " --seed {wildcards.seed} --threads {threads} --output {output.model:q} --history {output.history:q}"
+        " > {log:q} 2>&1"
 
 
 rule train_nn:
@@ -39,12 +40,13 @@ rule train_nn:
         model_config=lambda w: as_json(network_config(w)),
     log:
         f"{RESULTS}/logs/train/{{dataset}}_{{source}}_{{fset}}_{{model}}_seed{{seed}}.log",
-    threads: config.get("threads", {}).get("train", 1)
+    threads: config["threads"]["train"]
     resources:
         mem_mb=4000,
         runtime=120,
         gpu=1,
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --model {wildcards.model}"
-        " --model-config {params.model_config} --train {input.train} --val {input.val}"
-        " --seed {wildcards.seed} --threads {threads} --output {output.model} --history {output.history} 2> {log}"
+        " --model-config {params.model_config:q} --train {input.train:q} --val {input.val:q}"
+        " --seed {wildcards.seed} --threads {threads} --output {output.model:q} --history {output.history:q}"
+        " > {log:q} 2>&1"

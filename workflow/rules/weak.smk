@@ -11,19 +11,19 @@ rule weak_train:
     output:
         f"{RESULTS}/weak/{{jsource}}/{{method}}_f1_{{f1}}_f2_{{f2}}.json",
     params:
-        config=as_json(config.get("weak", {})),
-        seeds=config.get("weak", {}).get("seeds", [0]),
+        config=as_json(WEAK),
+        seeds=WEAK["seeds"],
     log:
         f"{RESULTS}/logs/weak/{{jsource}}_{{method}}_{{f1}}_{{f2}}.log",
-    threads: config.get("threads", {}).get("train", 1)
+    threads: config["threads"]["train"]
     resources:
         mem_mb=4000,
         runtime=120,
         gpu=1,
     shell:
         "python scripts/weak.py train --method {wildcards.method} --f1 {wildcards.f1} --f2 {wildcards.f2}"
-        " --seeds {params.seeds} --config {params.config} --threads {threads}"
-        " --train {input.train} --val {input.val} --test {input.test} --output {output} 2> {log}"
+        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --train {input.train:q} --val {input.val:q} --test {input.test:q} --output {output:q} > {log:q} 2>&1"
 
 
 rule weak_report:
@@ -38,4 +38,5 @@ rule weak_report:
     log:
         f"{RESULTS}/logs/weak/report_{{jsource}}.log",
     shell:
-        "python scripts/weak.py report --metrics {input} --markdown {output.md} --plots {output.png} {output.pdf} 2> {log}"
+        "python scripts/weak.py report --metrics {input:q} --markdown {output.md:q} --plots {output.png:q} {output.pdf:q}"
+        " > {log:q} 2>&1"
