@@ -105,8 +105,8 @@ def _message(error) -> str:
         return f"config key {key}: {error.instance!r} is not one of {error.validator_value}"
     if v == "required":
         return f"config key {key}: {error.message}"
-    if v == "propertyNames":
-        return f"config key {key}: {error.message}"
+    if v == "not":  # propertyNames: the names reserved for built-in models
+        return f"config key {key}: {error.instance!r} is not allowed as a key (the name of a built-in model)"
     if v == "pattern":
         return f"config key {key}: {error.instance!r} is not allowed (must match {error.validator_value})"
     if v in ("minItems", "maxItems") and error.validator_value == 1:

@@ -86,11 +86,12 @@ def _cast(name: str, values, path) -> np.ndarray | ak.Array:
     values = np.asarray(values)
     if values.dtype.kind in "biu":
         return np.ascontiguousarray(values, dtype=np.int32)
-    out = np.ascontiguousarray(values, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        out = np.ascontiguousarray(values, dtype=np.float32)
     overflow = np.isinf(out) & np.isfinite(values)
     if overflow.any():
         i = int(np.flatnonzero(overflow)[0])
-        raise StoreError(f"{path}: column {name!r}, entry {i}: {values[i]!r} does not fit in float32")
+        raise StoreError(f"{path}: column {name!r}, entry {i}: {float(values[i])!r} does not fit in float32")
     return out
 
 
@@ -162,7 +163,7 @@ class StoreWriter:
                 meta = {"format": FORMAT, "trees": {
                     t: {"entries": self._entries[t], "checksums": {c: d.hexdigest() for c, d in ds.items()}}
                     for t, ds in self._digests.items()}}
-                self._file[META] = json.dumps(meta, sort_keys=True)
+                self._file[META] = json.dumps(meta)  # column order is the order written
         finally:
             self._stack.__exit__(*exc)
         return self._atomic.__exit__(*exc)

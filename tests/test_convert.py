@@ -71,3 +71,51 @@ def test_truncated_gzip_is_an_error(uci_gz, tmp_path):
     with pytest.raises(CSVFormatError, match="corrupt or truncated"):
         convert_csv(path, tmp_path / "e.root", "higgs", progress=False)
     assert not (tmp_path / "e.root").exists()
+
+
+def _last_line_cut(tmp_path, keep: int):
+    """A file whose last line is cut ``keep`` characters into its last field (no final newline)."""
+    text, values = uci_text(20, 29, seed=2)
+    lines = text.splitlines(keepends=True)
+    last = lines[-1].rstrip(b"\n")
+    start = last.rfind(b",") + 1
+    body = b"".join(lines[:-1]) + last[: start + keep]
+    src = tmp_path / f"cut{keep}.csv.gz"
+    src.write_bytes(gzip.compress(body))
+    return src, values, len(last) - start
+
+
+def test_last_line_cut_inside_its_last_number_is_rejected(tmp_path):
+    """Cut at every position of the last field: only the complete field (no newline, clean gzip
+    end) converts; every shorter one names the file and the line, and writes nothing."""
+    _, values, width = _last_line_cut(tmp_path, 0)
+    for keep in range(width + 1):
+        src, _, _ = _last_line_cut(tmp_path, keep)
+        out = tmp_path / f"e{keep}.root"
+        if keep == width:
+            assert convert_csv(src, out, "higgs", progress=False) == 20
+            assert read_events(out)["m_wwbb"][-1] == np.float32(values[-1, -1])
+            continue
+        with pytest.raises(CSVFormatError, match=rf"cut{keep}.csv.gz: line 20") as err:
+            convert_csv(src, out, "higgs", progress=False)
+        assert "\n" not in str(err.value)
+        assert not out.exists()
+
+
+def test_complete_unterminated_last_line_of_a_general_file_is_kept(tmp_path):
+    src = tmp_path / "plain.csv.gz"
+    src.write_bytes(gzip.compress(b"\n".join([b"1," + b",".join([b"0.5"] * 28)] * 3)))
+    assert convert_csv(src, tmp_path / "e.root", "higgs", progress=False) == 3
+
+
+def test_values_beyond_float32_are_errors_not_infinities(tmp_path):
+    text, _ = uci_text(10, 29)
+    lines = text.splitlines(keepends=True)
+    fields = lines[6].split(b",")
+    fields[3] = b"9.000000000000000000e+99"
+    lines[6] = b",".join(fields)
+    src = tmp_path / "HIGGS.csv.gz"
+    src.write_bytes(gzip.compress(b"".join(lines)))
+    with pytest.raises(CSVFormatError, match=r"HIGGS.csv.gz: line 7, column 3: 9e\+99 does not fit in float32"):
+        convert_csv(src, tmp_path / "e.root", "higgs", progress=False)
+    assert not (tmp_path / "e.root").exists()

@@ -11,6 +11,7 @@ from hepml.jets.images import jet_images
 from hepml.jets.observables import jet_observables
 from hepml.jets.store import read_jets
 from hepml.jets.tagging import tagger_metrics
+from tests.helpers import default_config
 
 
 def random_jets(n=50, seed=0):
@@ -95,7 +96,7 @@ def test_tagger_metrics_rejection_and_sic():
 @pytest.mark.parametrize("flavour, label", [("quark", 1), ("gluon", 0)])
 def test_label_comes_from_the_hard_process(tmp_path, flavour, label):
     out = tmp_path / f"{flavour}.root"
-    n = generate_jet_shard(flavour, 0, 300, 5, {}, out, progress=False)
+    n = generate_jet_shard(flavour, 0, 300, 5, default_config()["jets"]["generation"], out, progress=False)
     jets = read_jets(out)
     assert n == len(jets["label"]) > 20 and np.all(jets["label"] == label)
     assert np.all((jets["jet_pt"] > 500) & (jets["jet_pt"] < 550) & (np.abs(jets["jet_y"]) < 2))

@@ -1,11 +1,16 @@
+"""Significance: pyhf against the closed forms, tuning on validation rather than test, MC statistics."""
+
 import numpy as np
 import pytest
 from scipy.stats import norm
 
+from hepml.metrics import check_scores, classifier_metrics
 from hepml.significance import (
-    asimov_z, asimov_z_uncertainty, background_quantile_edges, best_threshold_significance,
-    binned_significance, pyhf_discovery_z,
+    asimov_z, asimov_z_uncertainty, background_quantile_edges, best_cut, best_threshold_significance,
+    binned_significance, expected_yields, pyhf_discovery_z, significance_at_cuts,
 )
+
+SIG = {"n_signal": 100, "n_background": 1000, "background_uncertainty": 0.05}
 
 
 @pytest.mark.parametrize("s, b", [(10, 100), (100, 1000), (30, 5), (5, 50)])
@@ -19,6 +24,15 @@ def test_pyhf_close_to_cowan_with_uncertainty(s, b):
     assert pyhf_discovery_z([s], [b], 0.05) == pytest.approx(asimov_z_uncertainty(s, b, 0.05 * b), rel=0.02)
 
 
+@pytest.mark.parametrize("s, b, err", [(10, 100, 5), (100, 1000, 30), (20, 200, 20)])
+def test_staterror_on_the_background_is_cowans_uncertainty(s, b, err):
+    """A background staterror of absolute size err is a Gaussian-constrained background scale:
+    the same as Cowan's formula with sigma_b = err, to 2% where b >> s (their common regime)."""
+    z = pyhf_discovery_z([s], [b], 0.0, signal_stat=None, background_stat=[err])
+    assert z == pytest.approx(asimov_z_uncertainty(s, b, err), rel=0.02)
+    assert z < asimov_z(s, b)
+
+
 def test_closed_forms_known_values():
     assert asimov_z(100, 1000) == pytest.approx(3.1116548, rel=1e-6)
     assert asimov_z(1, 1e6) == pytest.approx(1 / np.sqrt(1e6), rel=1e-3)  # s << b: s / sqrt(b)
@@ -26,12 +40,14 @@ def test_closed_forms_known_values():
     assert asimov_z_uncertainty(100, 1000, 50) < asimov_z(100, 1000)
 
 
-def test_bins_hold_equal_background():
+def test_bins_hold_equal_background_and_yields_carry_their_mc_error():
     rng = np.random.default_rng(1)
     bkg = rng.normal(size=20000)
     edges = background_quantile_edges(bkg, 20)
     counts, _ = np.histogram(bkg, edges)
     assert len(counts) == 20 and counts.min() >= 999 and counts.max() <= 1001
+    s, b, s_err, b_err = expected_yields(bkg, np.zeros(20000, int), edges, 100, 1000)
+    assert b.sum() == pytest.approx(1000) and np.allclose(b_err, b / np.sqrt(counts))
 
 
 def _toy(auc, n=100_000, seed=0):
@@ -41,20 +57,63 @@ def _toy(auc, n=100_000, seed=0):
     return scores, np.r_[np.ones(n), np.zeros(n)].astype(int)
 
 
+def _binned(auc, **kw):
+    return binned_significance(*_toy(auc, seed=0), *_toy(auc, seed=1), **SIG, n_bins=20, **kw)
+
+
 def test_significance_grows_with_separation():
-    z = [binned_significance(*_toy(a)) for a in (0.6, 0.75, 0.886)]
+    z = [_binned(a) for a in (0.6, 0.75, 0.886)]
     assert z[0] < z[1] < z[2]
     # No separation: only the counting excess of 100 over 1000 +- 50 remains, in both definitions.
-    scores, labels = _toy(0.5)
     counting = asimov_z_uncertainty(100, 1000, 50)
-    assert binned_significance(scores, labels) == pytest.approx(counting, rel=0.05)
-    assert best_threshold_significance(scores, labels)[0] == pytest.approx(counting, rel=0.05)
+    assert _binned(0.5) == pytest.approx(counting, rel=0.05)
+    z_cut, _ = best_threshold_significance(*_toy(0.5, seed=0), *_toy(0.5, seed=1), **SIG, min_background_events=20)
+    assert z_cut == pytest.approx(counting, rel=0.05)
 
 
 def test_toy_at_paper_auc():
     """Gaussian toy at the paper's deep-network AUC: both definitions, against rough expectations."""
-    scores, labels = _toy(0.886)
-    z_binned = binned_significance(scores, labels)
-    z_cut, _ = best_threshold_significance(scores, labels)
+    z_binned = _binned(0.886)
+    z_cut, _ = best_threshold_significance(*_toy(0.886, seed=0), *_toy(0.886, seed=1), **SIG, min_background_events=20)
     assert 5.5 < z_binned < 8.5
     assert 5.5 < z_cut < 7.5
+    # with 100k events per class the statistical uncertainty of the simulation hardly matters
+    assert _binned(0.886, mc_stat=False) == pytest.approx(z_binned, rel=0.01)
+
+
+def test_tuning_the_cut_on_the_test_set_is_biased_upwards_and_the_column_is_not():
+    """On small samples the cut maximised on the test set catches its fluctuations; evaluated on an
+    independent test set, the validation-tuned cut does not. The metrics record the latter."""
+    test_tuned, val_tuned = [], []
+    for seed in range(20):
+        val, test = _toy(0.75, n=400, seed=2 * seed), _toy(0.75, n=400, seed=2 * seed + 1)
+        test_tuned.append(best_cut(*test, **SIG, min_background_events=5)[1])
+        val_tuned.append(best_threshold_significance(*val, *test, **SIG, min_background_events=5)[0])
+    test_tuned, val_tuned = np.array(test_tuned), np.array(val_tuned)
+    assert np.all(test_tuned >= val_tuned - 1e-9)  # a maximum over the test set bounds any cut
+    assert np.mean(test_tuned - val_tuned) > 0.1
+    val, test = _toy(0.75, n=400, seed=0), _toy(0.75, n=400, seed=1)
+    record = classifier_metrics(*val, *test, {**SIG, "bins": 5, "min_background_events": 5})
+    z, cut = best_threshold_significance(*val, *test, **SIG, min_background_events=5)
+    assert record["z_best_threshold"] == z and record["best_threshold"] == cut
+    assert record["z_best_threshold"] == pytest.approx(
+        significance_at_cuts(*test, np.array([cut]), **SIG)[0])
+
+
+def test_mc_statistics_lower_the_binned_significance_of_small_samples():
+    small_val, small_test = _toy(0.85, n=500, seed=3), _toy(0.85, n=500, seed=4)
+    with_stat = binned_significance(*small_val, *small_test, **SIG, n_bins=10)
+    without = binned_significance(*small_val, *small_test, **SIG, n_bins=10, mc_stat=False)
+    assert with_stat < 0.95 * without
+
+
+@pytest.mark.parametrize("scores, labels, message", [
+    (np.array([0.1, 0.2, 0.3]), np.array([1, 1, 1]), "no background"),
+    (np.array([0.1, 0.2, 0.3]), np.array([0, 0, 0]), "no signal"),
+    (np.array([0.5, 0.5, 0.5, 0.5]), np.array([1, 0, 1, 0]), "all 4 scores are equal"),
+    (np.array([0.5, np.nan, 0.2, 0.1]), np.array([1, 0, 1, 0]), "1 scores are not finite"),
+])
+def test_degenerate_scores_give_one_clear_error_naming_the_file(scores, labels, message):
+    with pytest.raises(ValueError, match=f"scores/x.npz: .*{message}") as err:
+        check_scores(scores, labels, "scores/x.npz")
+    assert "\n" not in str(err.value)

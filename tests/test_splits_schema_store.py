@@ -1,9 +1,12 @@
+"""Feature sets, splits, chunked merging, and the store: checksums, garbled files, reproducible bytes."""
+
+import awkward as ak
 import numpy as np
 import pytest
 
 from hepml.schema import columns, feature_set
-from hepml.splits import split_ranges, split_store
-from hepml.store import n_events, read_events, write_events
+from hepml.splits import merge_shuffled, split_ranges, split_store
+from hepml.store import StoreError, StoreWriter, n_events, read_events, read_store, write_events
 
 
 def test_feature_sets_follow_the_uci_layout():
@@ -21,28 +24,101 @@ def test_authors_split_takes_last_events_for_test():
 
 
 def test_fraction_split_and_limits():
-    r = split_ranges(1000, {"train": 0.6, "val": 0.1, "test": 0.3}, {"train": 50})
+    r = split_ranges(1000, {"train": 0.6, "val": 0.1, "test": 0.3}, {"train": 50, "val": None, "test": None})
     assert r == {"train": (0, 50), "val": (600, 700), "test": (700, 1000)}
     with pytest.raises(ValueError, match="add up to more"):
         split_ranges(100, {"train": 90, "val": 10, "test": 10})
 
 
-def test_split_store_writes_disjoint_parts(tmp_path):
-    data = {"label": np.arange(100) % 2, "x": np.arange(100, dtype=np.float32)}
-    write_events(tmp_path / "e.root", data)
+def _sample(n=1000, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"label": (np.arange(n) % 2).astype(np.int32), "x": np.arange(n, dtype=np.float32),
+            "y": rng.normal(size=n).astype(np.float32)}
+
+
+@pytest.mark.parametrize("chunk", [7, 100, 10_000])
+def test_split_store_in_chunks_writes_disjoint_parts(tmp_path, chunk):
+    write_events(tmp_path / "e.root", _sample(100))
     out = {p: tmp_path / f"{p}.root" for p in ("train", "val", "test")}
-    assert split_store(tmp_path / "e.root", out, {"train": 0.5, "val": 0.2, "test": 0.3}) == {"train": 50, "val": 20, "test": 30}
+    sizes = split_store(tmp_path / "e.root", out, {"train": 0.5, "val": 0.2, "test": 0.3}, chunk=chunk)
+    assert sizes == {"train": 50, "val": 20, "test": 30}
     xs = np.concatenate([read_events(out[p])["x"] for p in ("train", "val", "test")])
     assert np.array_equal(xs, np.arange(100))
+
+
+def test_chunked_merge_is_a_seeded_permutation_of_all_events(tmp_path):
+    parts = [tmp_path / f"s{i}.root" for i in range(3)]
+    for i, p in enumerate(parts):
+        d = _sample(400, seed=i)
+        d["x"] = d["x"] + 1000 * i
+        write_events(p, d)
+    whole = merge_shuffled(parts, tmp_path / "a.root", seed=5, chunk=10_000)   # one bucket
+    chunked = merge_shuffled(parts, tmp_path / "b.root", seed=5, chunk=150)    # 8 buckets on disk
+    again = merge_shuffled(parts, tmp_path / "c.root", seed=5, chunk=150)
+    a, b = read_events(tmp_path / "a.root"), read_events(tmp_path / "b.root")
+    assert whole == chunked == 1200
+    for d in (a, b):
+        assert np.array_equal(np.sort(d["x"]), np.sort(np.concatenate([read_events(p)["x"] for p in parts])))
+        assert not np.array_equal(d["x"], np.sort(d["x"]))  # shuffled
+    assert (tmp_path / "b.root").read_bytes() == (tmp_path / "c.root").read_bytes()
+    # rows stay whole: each x goes with its own label and y
+    lookup = {x: (l, y) for p in parts for x, l, y in zip(*(read_events(p)[k] for k in ("x", "label", "y")))}
+    assert all(lookup[x] == (l, y) for x, l, y in zip(b["x"], b["label"], b["y"]))
+    assert not list(tmp_path.glob("*bucket*")) and not list(tmp_path.glob(".*tmp*"))
+
+
+def test_store_is_byte_reproducible_and_keeps_jagged_columns(tmp_path):
+    jets = ak.zip({"pt": ak.Array([[3.0, 1.0], [], [2.0]]), "pid": ak.Array([[211, 22], [], [11]])})
+    data = {"label": np.array([1, 0, 1]), "m": np.array([1.5, 2.5, 3.5]), "c": jets}
+    write_events(tmp_path / "a.root", data)
+    write_events(tmp_path / "b.root", data)
+    assert (tmp_path / "a.root").read_bytes() == (tmp_path / "b.root").read_bytes()
+    back = read_events(tmp_path / "a.root")
+    assert list(back) == ["label", "m", "c"] and back["label"].dtype == np.int32
+    assert ak.to_list(back["c"].pt) == [[3.0, 1.0], [], [2.0]] and ak.to_list(back["c"].pid) == [[211, 22], [], [11]]
+
+
+def test_several_trees_in_one_file(tmp_path):
+    with StoreWriter(tmp_path / "s.root") as w:
+        w.extend({"label": np.ones(3, int), "a": np.zeros(3)})
+        w.extend({"pt": np.arange(5.0)}, tree="jets")
+    assert n_events(tmp_path / "s.root") == 3 and len(read_store(tmp_path / "s.root", "jets")["pt"]) == 5
+
+
+def _garble(path, offset_fraction=0.5):
+    raw = bytearray(path.read_bytes())
+    i = int(len(raw) * offset_fraction)
+    raw[i : i + 4] = bytes(b ^ 0xFF for b in raw[i : i + 4])
+    path.write_bytes(bytes(raw))
+
+
+def test_a_garbled_store_file_is_an_error_naming_it(tmp_path):
+    """Random float32 do not compress, so ROOT stores them raw: flipping bytes in the middle
+    changes values silently, unless the content checksum catches it."""
+    rng = np.random.default_rng(0)
+    write_events(tmp_path / "split.root", {"label": np.zeros(20000, int), "x": rng.normal(size=20000)})
+    _garble(tmp_path / "split.root")
+    with pytest.raises(StoreError, match=r"split.root: .*(checksum|corrupt)") as err:
+        read_events(tmp_path / "split.root")
+    assert "\n" not in str(err.value)
 
 
 def test_missing_store_file_and_column_are_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.root"):
         read_events(tmp_path / "nope.root")
     write_events(tmp_path / "e.root", {"label": np.zeros(3, int), "x": np.ones(3)})
-    with pytest.raises(ValueError, match=r"e.root: missing columns \['y'\]"):
+    with pytest.raises(StoreError, match=r"e.root: missing columns \['y'\]"):
         read_events(tmp_path / "e.root", ["y"])
     assert n_events(tmp_path / "e.root") == 3
+    (tmp_path / "not.root").write_bytes(b"hello")
+    with pytest.raises(StoreError, match="not.root: not a readable ROOT file"):
+        read_events(tmp_path / "not.root")
+
+
+def test_float32_overflow_is_an_error_not_an_infinity(tmp_path):
+    with pytest.raises(StoreError, match=r"o.root: column 'x', entry 1: 9e\+99 does not fit in float32"):
+        write_events(tmp_path / "o.root", {"label": np.zeros(2, int), "x": np.array([1.0, 9e99])})
+    assert not (tmp_path / "o.root").exists() and not list(tmp_path.glob(".*tmp*"))
 
 
 def test_fractions_never_round_past_the_total():

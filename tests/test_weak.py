@@ -20,7 +20,7 @@ def toy(n, seed):
     return x, y
 
 
-RECIPE = Recipe(batch_size=256, max_epochs=15, lr=3e-3, patience=3)
+RECIPE = Recipe.with_defaults(batch_size=256, max_epochs=15, lr=3e-3, patience=3)
 
 
 def test_mixtures_have_exact_fractions_and_are_disjoint():
@@ -33,26 +33,26 @@ def test_mixtures_have_exact_fractions_and_are_disjoint():
     assert all(np.array_equal(a, b) for a, b in zip(parts, again))
 
 
-def test_default_size_uses_the_pools_fully():
+def test_mixtures_that_do_not_fit_the_pools_are_an_error():
     labels = np.r_[np.ones(1000), np.zeros(1000)].astype(int)
-    parts = mixture_indices(labels, [0.8, 0.2], seed=0)
+    parts = mixture_indices(labels, [0.8, 0.2], seed=0, size=1000)
     assert [len(p) for p in parts] == [1000, 1000] and labels[parts[0]].sum() == 800
-    with pytest.raises(ValueError, match="not enough events"):
+    with pytest.raises(ValueError, match="not enough events .* \\(1000 signal, 1000 background available\\)"):
         mixture_indices(labels, [0.8, 0.2], seed=0, size=1500)
 
 
 def test_weak_training_cannot_see_truth_labels():
     x, y = toy(4000, 0)
-    sample = build_weak_sample(x, y, [0.8, 0.2], seed=0)
+    sample = build_weak_sample(x, y, [0.8, 0.2], seed=0, size=1500)
     assert {f.name for f in dataclasses.fields(WeakSample)} == {"x", "mixture", "fraction"}
     # the mixture index is not the truth: within a mixture both classes are present
     assert set(np.unique(sample.fraction)) == {np.float32(0.8), np.float32(0.2)}
     with pytest.raises(TypeError, match="WeakSample"):
         train_weak("cwola", (x, y), (x, y), 1, 8, RECIPE, seed=0)
     # same mixtures, truth scrambled afterwards: the trained model is identical
-    a, _ = train_weak("llp", sample, sample, 1, 8, Recipe(max_epochs=1), seed=0)
+    a, _ = train_weak("llp", sample, sample, 1, 8, Recipe.with_defaults(max_epochs=1), seed=0)
     y[:] = 0
-    b, _ = train_weak("llp", sample, sample, 1, 8, Recipe(max_epochs=1), seed=0)
+    b, _ = train_weak("llp", sample, sample, 1, 8, Recipe.with_defaults(max_epochs=1), seed=0)
     assert all(np.array_equal(p.detach().numpy(), q.detach().numpy()) for p, q in zip(a.parameters(), b.parameters()))
 
 
@@ -64,8 +64,8 @@ def toy_results():
     sup, sign = train_weak("supervised", (x, y.astype(np.float32)), (xv, yv.astype(np.float32)), 2, 32, RECIPE, 0)
     out = {"supervised": truth_auc(sup, sign, xt, yt)}
     for f2 in (0.2, 0.75):
-        train = build_weak_sample(x, y, [0.8, f2], 1)
-        val = build_weak_sample(xv, yv, [0.8, f2], 2)
+        train = build_weak_sample(x, y, [0.8, f2], 1, size=10_000)
+        val = build_weak_sample(xv, yv, [0.8, f2], 2, size=2_500)
         for method in ("cwola", "llp"):
             model, sign = train_weak(method, train, val, 2, 32, RECIPE, 0)
             out[method, f2] = truth_auc(model, sign, xt, yt)
