@@ -4,6 +4,7 @@ same outputs as a local run."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -74,10 +75,11 @@ def _running_training_outputs(session: int) -> list[str]:
     return outputs
 
 
-def test_killed_run_resumes_to_the_same_outputs(e2e, tmp_path):
-    """SIGKILL the workflow while a training job runs, leaving a half-written model behind; after
-    --unlock the same command (no --rerun-incomplete) redoes it: identical to an uninterrupted run."""
-    work = copy_workflow(tmp_path)
+@pytest.fixture(scope="module")
+def resumed(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A second run of the tiny config, SIGKILLed while a training job runs (a half-written model
+    left behind), then unlocked and resumed with the plain command."""
+    work = copy_workflow(tmp_path_factory.mktemp("resumed"))
     cmd = [*SNAKEMAKE, "--cores", "2", "--configfile", "config/test.yaml"]
     proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -99,10 +101,29 @@ def test_killed_run_resumes_to_the_same_outputs(e2e, tmp_path):
     refused = snakemake(work, "-n", "--workflow-profile", "none", check=False)
     assert refused.returncode != 0 and victims[0] in refused.stdout + refused.stderr
     snakemake(work)  # no --rerun-incomplete: profiles/default sets it
+    return work, victims
+
+
+def test_killed_run_resumes_to_the_same_outputs(e2e, resumed):
+    """SIGKILL the workflow while a training job runs, leaving a half-written model behind; after
+    --unlock the same command (no --rerun-incomplete) redoes it: identical to an uninterrupted run."""
+    work, victims = resumed
     produced = outputs_of(work)
     assert produced == outputs_of(e2e)
     for path in produced:
         same_output(e2e / path, work / path)
+
+
+def test_rerun_reproduces_every_file_the_manifest_calls_reproducible(e2e, resumed):
+    """Same config, same machine kind: every file the manifest marks reproducible is byte-identical."""
+    work, _ = resumed
+    first = json.loads((e2e / RESULTS / "manifest.json").read_text())["files"]
+    second = json.loads((work / RESULTS / "manifest.json").read_text())["files"]
+    assert first.keys() == second.keys()
+    reproducible = [p for p, f in first.items() if f["reproducible"]]
+    assert len(reproducible) > 0.95 * len(first)
+    differ = [p for p in reproducible if first[p]["sha256"] != second[p]["sha256"]]
+    assert not differ, differ
 
 
 @pytest.fixture(scope="module")

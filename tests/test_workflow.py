@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hepml.download import sha256sum
-from tests.workflow_helpers import RESULTS, copy_workflow, same_output, snakemake
+from tests.workflow_helpers import RESULTS, copy_workflow, outputs_of, same_output, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -24,13 +24,14 @@ def test_lint_is_clean(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_invalid_config_value_names_the_key(tmp_path):
+def test_invalid_config_value_names_the_key_in_one_line(tmp_path):
     work = copy_workflow(tmp_path)
     (work / "config" / "bad.yaml").write_text("bdt: {max_depth: 0}\n")
     proc = snakemake(work, "-n", configfiles=("config/test.yaml", "config/bad.yaml"), check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "['bdt']['max_depth']" in output and "less than the minimum of 1" in output
+    assert "config key bdt.max_depth: 0 is less than the minimum of 1" in output
+    assert "$schema" not in output and "definitions" not in output and len(output.splitlines()) < 15
 
 
 def test_changing_higgs_masses_regenerates_only_the_signal(e2e, tmp_path):
@@ -63,6 +64,8 @@ def test_jet_study_outputs(e2e):
     assert "| cnn | 2 |" in md
     metrics = json.loads((e2e / RESULTS / "jets/pythia/metrics/bdt/seed0.json").read_text())
     assert 0.5 < metrics["auc"] <= 1 and metrics["gluon_rejection_at_50"] > 1
+    record = json.loads((e2e / RESULTS / "jets/pythia/shards/quark_0.json").read_text())
+    assert record["events_selected"] > 0 and record["variants"][0]["generator"].startswith("Pythia")
 
 
 def test_weak_study_outputs(e2e):
@@ -76,23 +79,39 @@ def test_weak_study_outputs(e2e):
 def test_energyflow_source_plans_verified_downloads(e2e):
     (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
-    assert dry.stdout.count("rule download_energyflow") == 2
+    assert dry.stdout.count("rule download:") == 2 and dry.stdout.count("rule verify_download:") == 2
     assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "convert_energyflow" in dry.stdout
 
 
-def test_manifest_traces_every_artifact(e2e):
+def test_generation_records_and_validation_report(e2e):
+    record = json.loads((e2e / RESULTS / "data/higgs/pythia/generation.json").read_text())
+    for process in ("signal", "background"):
+        r = record["processes"][process]
+        assert r["events_generated"] == 800 and r["efficiency"] == r["events_selected"] / 800
+    report = json.loads((e2e / RESULTS / "validation/higgs.json").read_text())
+    assert {r["feature"] for r in report["peaks"]} >= {"m_bb", "m_wbb", "m_wwbb", "m_jj", "m_jjj"}
+    assert "| m_wbb | signal |" in (e2e / RESULTS / "validation/higgs.md").read_text()
+
+
+def test_manifest_traces_every_artifact_from_snakemakes_record(e2e):
     manifest = json.loads((e2e / RESULTS / "manifest.json").read_text())
     assert manifest["config"]["version"] == "test"
     assert manifest["packages"]["torch"] and "commit" in manifest["code"]
+    assert manifest["generation"]["higgs"]["signal"]["events_generated"] == 800
     files = manifest["files"]
     assert any(p.endswith("seed1.pt") and v["rule"] == "train_nn" for p, v in files.items())
+    assert files[f"{RESULTS}/validation/susy.md"]["rule"] == "validate_generation"
+    made = {str(p) for p in outputs_of(e2e)} - {f"{RESULTS}/manifest.json"}
+    assert set(files) == made  # every file of the run, and only files that exist
     for path, entry in files.items():
         assert sha256sum(e2e / path) == entry["sha256"], path
 
 
 RULE_OUTPUTS = {
-    "generate_shard": ["data/susy/pythia/shards/signal_1.root"],
-    "merge_shards": ["data/higgs/pythia/events.root"],
+    "generate_shard": ["data/susy/pythia/shards/signal_1.root", "data/susy/pythia/shards/signal_1.json"],
+    "merge_shards": ["data/higgs/pythia/events.root", "data/higgs/pythia/generation.json"],
+    "validate_generation": ["validation/higgs.md", "validation/higgs.json", "validation/higgs.png",
+                            "validation/higgs.pdf"],
     "split": ["data/susy/pythia/split/train.root", "data/susy/pythia/split/val.root", "data/susy/pythia/split/test.root"],
     "plot_features": ["plots/higgs_pythia_features.png", "plots/higgs_pythia_features.pdf"],
     "train_bdt": ["models/higgs/pythia/low/bdt/seed1.json", "models/higgs/pythia/low/bdt/seed1.history.json"],
@@ -102,7 +121,7 @@ RULE_OUTPUTS = {
     "tables": ["tables/higgs_pythia.csv", "tables/higgs_pythia.md", "tables/higgs_pythia.tex"],
     "plot_roc": ["plots/susy_pythia_roc.png", "plots/susy_pythia_roc.pdf"],
     "manifest": ["manifest.json"],
-    "generate_jets_shard": ["jets/pythia/shards/gluon_1.root"],
+    "generate_jets_shard": ["jets/pythia/shards/gluon_1.root", "jets/pythia/shards/gluon_1.json"],
     "merge_jets": ["jets/pythia/jets.root"],
     "split_jets": ["jets/pythia/split/train.root", "jets/pythia/split/val.root", "jets/pythia/split/test.root"],
     "jet_images": ["jets/pythia/images/test.npz"],
@@ -167,7 +186,13 @@ uci:
     table = (work / RESULTS / "tables/higgs_uci.md").read_text()
     assert "| bdt | low |" in table and "0.730 (0.010)" in table
     manifest = json.loads((work / RESULTS / "manifest.json").read_text())
-    assert manifest["data"]["resources/uci/HIGGS.csv.gz"] == digest
+    assert manifest["data"]["resources/uci/HIGGS.csv.gz"]["sha256"] == digest
     from hepml.store import n_events
 
     assert n_events(work / RESULTS / "data/higgs/uci/split/test.root") == 700
+
+
+def test_first_screen_is_the_workflows_own_output(tmp_path):
+    """No warning from a library (e.g. the HTCondor bindings without an HTCondor configuration)."""
+    proc = snakemake(copy_workflow(tmp_path), "-n")
+    assert "Warning" not in proc.stderr and "CONDOR_CONFIG" not in proc.stdout + proc.stderr

@@ -7,7 +7,7 @@ import re
 import sys
 
 # Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
-os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ["PATH"]])
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
 ENV = "../envs/hepml.yaml"
 RESULTS = f"results/{config['version']}"
 SOURCE = config["source"]

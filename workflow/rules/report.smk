@@ -46,7 +46,7 @@ rule manifest:
     output:
         f"{RESULTS}/manifest.json",
     params:
-        results=RESULTS,
+        results=lambda w, output: os.path.dirname(output[0]),
         config=as_json(config),
         expected=as_json(expected_checksums()),
         stamps=as_json(source_checksums()),

@@ -22,7 +22,7 @@ rule weak_train:
         gpu=1,
     shell:
         "python scripts/weak.py train --method {wildcards.method} --f1 {wildcards.f1} --f2 {wildcards.f2}"
-        " --seeds {params.seeds} --config {params.config:q} --threads {threads}"
+        " --seeds {params.seeds:q} --config {params.config:q} --threads {threads}"
         " --train {input.train:q} --val {input.val:q} --test {input.test:q} --output {output:q} > {log:q} 2>&1"
 
 

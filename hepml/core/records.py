@@ -1,0 +1,85 @@
+"""Typed metric records: one schema for every study, written and read through one pair of functions.
+
+A :class:`MetricRecord` is what the ``metrics`` step writes for one trained model (one seed of
+one cell) and what tables and plots read. Every number a table publishes comes from a field
+declared here, so there are no string keys spread across modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+from .atomic import read_json, write_json
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where a model sits in a study: the sample, its inputs, the model and how it was trained."""
+
+    study: str          # benchmark, jets, weak, learning_curve, parameterized
+    dataset: str        # higgs, susy, qg, ...
+    source: str         # pythia, uci, energyflow
+    feature_set: str    # low, high, complete, images, observables, ...
+    model: str          # bdt, shallow, deep, cnn, multiplicity, ...
+    task: str           # all, n<size>, cwola_<f1>_<f2>, llp_<f1>_<f2>, supervised, ...
+    evaluation: str = "test"   # the scored set: test, or e.g. a mass point of the parameterized study
+
+    @property
+    def path(self) -> str:
+        """The cell's directory below models/, scores/ and metrics/."""
+        tail = "" if self.evaluation == "test" else f"/{self.evaluation}"
+        return f"{self.study}/{self.dataset}/{self.source}/{self.feature_set}/{self.model}/{self.task}{tail}"
+
+
+@dataclass(frozen=True)
+class Roc:
+    """A thinned ROC curve: signal efficiency against background efficiency."""
+
+    signal_efficiency: list[float]
+    background_efficiency: list[float]
+
+
+@dataclass(frozen=True)
+class MetricRecord:
+    """The metrics of one trained model on its test scores."""
+
+    cell: Cell
+    seed: int
+    auc: float
+    n_test: int
+    rejection_50: float                 # 1 / background efficiency at 50% signal efficiency
+    roc: Roc
+    z_binned: float | None = None       # significance (benchmark studies): pyhf, binned
+    z_best_threshold: float | None = None
+    best_threshold: float | None = None
+    extra: dict = field(default_factory=dict)   # study-specific numbers (e.g. a mixture's size)
+
+
+def record_to_dict(record: MetricRecord) -> dict:
+    return {"format": FORMAT, **dataclasses.asdict(record)}
+
+
+def record_from_dict(d: dict) -> MetricRecord:
+    d = dict(d)
+    if d.pop("format", None) != FORMAT:
+        raise ValueError(f"metric record of an unknown format (expected {FORMAT})")
+    return MetricRecord(cell=Cell(**d.pop("cell")), roc=Roc(**d.pop("roc")), **d)
+
+
+def write_record(path: str | os.PathLike, record: MetricRecord) -> None:
+    write_json(path, record_to_dict(record))
+
+
+def read_record(path: str | os.PathLike) -> MetricRecord:
+    try:
+        return record_from_dict(read_json(path))
+    except (TypeError, KeyError, ValueError) as err:
+        raise ValueError(f"{path}: not a hepml metric record ({err})") from None
+
+
+def read_records(paths) -> list[MetricRecord]:
+    return [read_record(p) for p in paths]
