@@ -1,9 +1,9 @@
-# hepml: the Baldi, Sadowski, Whiteson (2014) benchmark as a reproducible workflow.
+# hepml: reproducible deep learning for high-energy physics as one pipeline for every study.
 #   snakemake --cores all                                  offline default (generated events)
 #   snakemake --cores all --configfile config/paper.yaml   full UCI reproduction
 from snakemake.utils import min_version
 
-from hepml.config import validate_config
+from hepml.core.config import validate_config
 
 min_version("8.0")
 
@@ -21,20 +21,13 @@ envvars:
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
-include: "workflow/rules/generate.smk"
-include: "workflow/rules/train.smk"
-include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/pipeline.smk"
 include: "workflow/rules/report.smk"
-include: "workflow/rules/jets.smk"
-include: "workflow/rules/weak.smk"
 
 
 localrules:
     all,
     tables,
-    plot_roc,
-    jet_report,
-    weak_report,
     manifest,
 
 

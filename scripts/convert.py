@@ -1,19 +1,28 @@
 #!/usr/bin/env python
-"""Convert a UCI HIGGS/SUSY .csv.gz into a hepml store file (ROOT TTree)."""
+"""Convert source data into one store file: a UCI HIGGS/SUSY .csv.gz, or the EnergyFlow quark/gluon .npz files."""
 import argparse
 
-from hepml.cliutil import run_main
-from hepml.convert import convert_csv
+from hepml.core.cli import run_main
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--input", required=True)
+    p.add_argument("--source", required=True, choices=["uci", "energyflow"])
+    p.add_argument("--dataset", required=True, choices=["higgs", "susy", "qg"])
+    p.add_argument("--inputs", nargs="+", required=True)
+    p.add_argument("--max-events", type=int, required=True, help="0 for all")
     p.add_argument("--output", required=True)
-    p.add_argument("--dataset", required=True, choices=["higgs", "susy"])
-    p.add_argument("--max-events", type=int, default=None)
     a = p.parse_args()
-    n = convert_csv(a.input, a.output, a.dataset, a.max_events)
+    if a.source == "uci":
+        from hepml.benchmark.uci import convert_csv
+
+        if len(a.inputs) != 1:
+            raise ValueError(f"a UCI dataset is one file, got {len(a.inputs)}")
+        n = convert_csv(a.inputs[0], a.output, a.dataset, a.max_events or None)
+    else:
+        from hepml.jets.energyflow import convert_npz
+
+        n = convert_npz(a.inputs, a.output, a.max_events or None)
     print(f"{a.output}: {n} events")
 
 

@@ -2,8 +2,8 @@
 """Download a UCI dataset file from a list of mirrors, verifying its SHA-256."""
 import argparse
 
-from hepml.cliutil import json_arg, run_main
-from hepml.download import Mirror, fetch
+from hepml.core.cli import json_arg, run_main
+from hepml.core.download import Mirror, fetch
 
 
 def main():

@@ -3,8 +3,8 @@
 reproducibility, the config, code and package versions, and the verified source data checksums."""
 import argparse
 
-from hepml.cliutil import json_arg, run_main
-from hepml.provenance import build_manifest, write_manifest
+from hepml.core.cli import json_arg, run_main
+from hepml.core.provenance import build_manifest, write_manifest
 
 
 def main():

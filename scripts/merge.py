@@ -2,10 +2,10 @@
 """Merge generated shards into one shuffled store file, and their records into the sample's record."""
 import argparse
 
-from hepml.atomic import read_json, write_json
-from hepml.cliutil import run_main
-from hepml.generation.shards import merge_records
-from hepml.splits import merge_shuffled
+from hepml.core.atomic import read_json, write_json
+from hepml.core.cli import run_main
+from hepml.benchmark.generation.shards import merge_records
+from hepml.core.splits import merge_shuffled
 
 
 def main():

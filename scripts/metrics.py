@@ -1,25 +1,21 @@
 #!/usr/bin/env python
-"""AUC, ROC and expected discovery significance of one model's scores."""
+"""AUC, background rejection, ROC and (benchmark) discovery significance of every seed's scores of a cell."""
 import argparse
 
-from hepml.atomic import load_npz, write_json
-from hepml.cliutil import json_arg, run_main
-from hepml.metrics import classifier_metrics
+from hepml.core.cli import json_arg, run_main
+from hepml.core.records import Cell
+from hepml.pipeline.steps import metrics_cell
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--scores", required=True)
-    p.add_argument("--significance", type=json_arg, required=True, help="JSON: the significance config")
-    p.add_argument("--tag", type=json_arg, required=True, help="JSON: fields to record (dataset, model, ...)")
-    p.add_argument("--output", required=True)
+    p.add_argument("--cell", type=json_arg, required=True, help="JSON: the cell the scores belong to")
+    p.add_argument("--seeds", type=int, nargs="+", required=True)
+    p.add_argument("--scores", nargs="+", required=True, help="one per seed")
+    p.add_argument("--significance", type=json_arg, required=True, help="JSON: the significance config, or null")
+    p.add_argument("--outputs", nargs="+", required=True, help="one per seed")
     a = p.parse_args()
-    s = load_npz(a.scores)
-    metrics = classifier_metrics(s["val_scores"], s["val_labels"], s["test_scores"], s["test_labels"],
-                                 a.significance, where=a.scores)
-    write_json(a.output, {**a.tag, **metrics})
-    print(f"{a.output}: AUC {metrics['auc']:.4f}, Z binned {metrics['z_binned']:.2f}, "
-          f"Z best cut {metrics['z_best_threshold']:.2f}")
+    metrics_cell(Cell(**a.cell), a.seeds, a.scores, a.significance, a.outputs)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 """Split a store file into train/val/test parts (counts, or fractions of the file)."""
 import argparse
 
-from hepml.cliutil import json_arg, run_main
-from hepml.splits import split_store
+from hepml.core.cli import json_arg, run_main
+from hepml.core.splits import split_store
 
 
 def main():

@@ -1,28 +1,28 @@
 #!/usr/bin/env python
-"""Train a BDT, shallow or deep network on one feature set of a benchmark dataset."""
+"""Train every seed of one cell (a dataset's feature set, a model, a task); write each model and its history."""
 import argparse
 
-from hepml.cliutil import json_arg, run_main
-from hepml.atomic import write_json
-from hepml.train_benchmark import train_model
+from hepml.core.cli import json_arg, run_main
+from hepml.pipeline.models import ModelSpec
+from hepml.pipeline.steps import train_cell
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--dataset", required=True, choices=["higgs", "susy"])
-    p.add_argument("--feature-set", required=True, choices=["low", "high", "complete"])
-    p.add_argument("--model", required=True, help="bdt, or a network name from the config (shallow, deep)")
-    p.add_argument("--model-config", type=json_arg, required=True, help="JSON: the model's config section")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--feature-set", required=True)
+    p.add_argument("--spec", type=json_arg, required=True, help="JSON {kind, config, recipe} of the model")
+    p.add_argument("--task", required=True, help="all | n<N> | supervised | cwola_<f1>_<f2> | llp_<f1>_<f2>")
+    p.add_argument("--task-config", type=json_arg, required=True, help="JSON: what the task needs (mixture size)")
     p.add_argument("--train", required=True)
     p.add_argument("--val", required=True)
-    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--seeds", type=int, nargs="+", required=True)
     p.add_argument("--threads", type=int, required=True)
-    p.add_argument("--output", required=True)
-    p.add_argument("--history", required=True)
+    p.add_argument("--models", nargs="+", required=True, help="one output per seed")
+    p.add_argument("--histories", nargs="+", required=True, help="one output per seed")
     a = p.parse_args()
-    history = train_model(a.dataset, a.feature_set, a.model, a.model_config, a.train, a.val, a.seed,
-                          a.output, a.threads)
-    write_json(a.history, history)
+    train_cell(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
+               a.histories, a.threads, a.task_config)
 
 
 if __name__ == "__main__":

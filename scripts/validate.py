@@ -2,10 +2,10 @@
 """Validation report of a generated sample: mass peaks against generator truth, resolutions, b-tag efficiencies."""
 import argparse
 
-from hepml.atomic import read_json, write_json, write_text
-from hepml.cliutil import json_arg, run_main
-from hepml.generation.validation import report_figure, report_markdown, validation_report
-from hepml.plotting import save
+from hepml.core.atomic import read_json, write_json, write_text
+from hepml.core.cli import json_arg, run_main
+from hepml.benchmark.generation.validation import report_figure, report_markdown, validation_report
+from hepml.core.plotting import save
 
 
 def main():

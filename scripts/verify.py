@@ -2,8 +2,8 @@
 """Check a source data file against its expected SHA-256 (streamed) and write the stamp that records it."""
 import argparse
 
-from hepml.cliutil import run_main
-from hepml.download import verify_file
+from hepml.core.cli import run_main
+from hepml.core.download import verify_file
 
 
 def main():

@@ -50,7 +50,8 @@ class MetricRecord:
     cell: Cell
     seed: int
     auc: float
-    n_test: int
+    n_test: int                         # test events
+    n_background: int                   # of which background (the denominator of the rejection)
     rejection_50: float                 # 1 / background efficiency at 50% signal efficiency
     roc: Roc
     z_binned: float | None = None       # significance (benchmark studies): pyhf, binned

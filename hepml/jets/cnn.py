@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from hepml.models import Standardize
+from ..core.nets import Standardize
 
 DEFAULT = {"filters": [32, 32, 32], "kernels": [5, 3, 3], "dense": 128, "dropout": 0.25}
 KOMISKE = {"filters": [64, 64, 64], "kernels": [8, 4, 4], "dense": 128, "dropout": 0.25}

@@ -11,7 +11,7 @@ import awkward as ak
 import numpy as np
 import vector
 
-from ..store import StoreWriter
+from ..core.store import StoreWriter
 from .store import store_columns
 
 ZENODO = "https://zenodo.org/record/3164691/files/{}?download=1"

@@ -19,8 +19,8 @@ import numpy as np
 import vector
 from tqdm.auto import tqdm
 
-from ..atomic import write_json
-from ..generation.pythia import INVISIBLE, _capture_stdout, make_pythia, run_record, shard_seed
+from ..core.atomic import write_json
+from ..core.pythia import INVISIBLE, _capture_stdout, make_pythia, run_record, shard_seed
 from .store import concatenate, write_jets
 
 vector.register_awkward()
@@ -80,10 +80,10 @@ def leading_jets(batch, cfg: dict) -> dict:
 
 
 def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, cfg: dict,
-                       output: str | os.PathLike, record: str | os.PathLike | None = None,
-                       batch_size: int = 1000, progress: bool = True) -> int:
-    """Generate ``n_events`` events of one flavour; write the selected leading jets (and the
-    generation record); return their number."""
+                       output: str | os.PathLike, record: str | os.PathLike,
+                       batch_size: int = 1000, progress: bool = True) -> dict:
+    """Generate ``n_events`` events of one flavour; write the selected leading jets and the
+    generation record; return the record."""
     seed = shard_seed(base_seed, f"qg/{flavour}", shard)
     pythia = make_pythia(settings(flavour, cfg), seed)
     parts, done = [], 0
@@ -101,10 +101,9 @@ def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, 
     if selected == 0:
         raise RuntimeError(f"{output}: no jet of {n_events} events passed the jet selection")
     write_jets(output, jets)
-    if record is not None:
-        run = run_record(pythia, seed, done)
-        write_json(record, {"sample": "qg", "process": flavour, "shard": shard, "variants": [run],
-                            "events_generated": done, "events_selected": selected,
-                            "efficiency": selected / done, "sigma_mb": run["sigma_mb"],
-                            "sigma_err_mb": run["sigma_err_mb"]})
-    return selected
+    run = run_record(pythia, seed, done)
+    out = {"dataset": "qg", "process": flavour, "shard": shard, "variants": [run], "events_generated": done,
+           "events_selected": selected, "efficiency": selected / done, "sigma_mb": run["sigma_mb"],
+           "sigma_err_mb": run["sigma_err_mb"]}
+    write_json(record, out)
+    return out

@@ -10,7 +10,7 @@ coordinates (so it is exact, not an image resampling):
 4. ``normalize``: divide each image by its total intensity (unit sum).
 
 Channels: ``1`` gives pT; ``3`` gives (charged pT, neutral pT, charged multiplicity).
-Pixel standardisation with training statistics happens in the network (``hepml.models.Standardize``).
+Pixel standardisation with training statistics happens in the network (``hepml.core.nets.Standardize``).
 """
 
 from __future__ import annotations

@@ -22,5 +22,4 @@ def jet_observables(jets: dict) -> dict[str, np.ndarray]:
     }
 
 
-# Single-variable taggers: quark-like jets have low multiplicity, mass and girth and high pT_D.
-QUARK_LIKE_SIGN = {"multiplicity": -1.0, "mass": -1.0, "girth": -1.0, "ptd": 1.0}
+OBSERVABLES = ("multiplicity", "mass", "girth", "ptd")

@@ -1,51 +1,58 @@
-"""Quark/gluon study outputs: table over seeds, ROC and SIC curves, average images."""
+"""Quark/gluon study outputs: the tagger table over seeds, ROC and SIC curves, average jet images."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..plotting import hep, plt, save
-from ..atomic import atomic_output
-from ..tables import mean_std
+from ..core.plotting import plt
+from ..core.records import MetricRecord
+from ..core.tables import Column, Summary, pm, summarise, write_tables
+from .observables import OBSERVABLES as UNTRAINED   # single observables: one evaluation, no seeds
+MIN_GLUONS = 10   # curve points resting on fewer test gluon jets are not drawn
 
 
-def summarise(records: list[dict]) -> list[dict]:
-    """Mean and std over seeds of AUC and gluon rejection at 50% quark efficiency, per tagger."""
-    rows = []
-    for tagger in dict.fromkeys(r["tagger"] for r in records):
-        rs = [r for r in records if r["tagger"] == tagger]
-        row = {"tagger": tagger, "n_seeds": len(rs)}
-        row["auc"], row["auc_std"] = mean_std([r["auc"] for r in rs])
-        row["rejection_50"], row["rejection_50_std"] = mean_std([r["gluon_rejection_at_50"] for r in rs])
-        rows.append(row)
-    return sorted(rows, key=lambda r: -r["auc"])
+def summary_rows(records: list[MetricRecord]) -> list[Summary]:
+    """One row per tagger, best AUC first. A single observable is not trained, so its seeds all
+    give the same numbers: it counts once."""
+    rows = summarise(records)
+    rows = [Summary(s.cell, s.records[:1]) if s.cell.model in UNTRAINED else s for s in rows]
+    return sorted(rows, key=lambda s: -s.stat("auc")[0])
 
 
-def table_markdown(rows: list[dict], title: str) -> str:
-    lines = [f"### {title}", "", "| tagger | seeds | AUC | gluon rejection at 50% quark eff. |", "|---|---|---|---|"]
-    lines += [f"| {r['tagger']} | {r['n_seeds']} | {r['auc']:.3f} ± {r['auc_std']:.3f} | "
-              f"{r['rejection_50']:.1f} ± {r['rejection_50_std']:.1f} |" for r in rows]
-    return "\n".join(lines) + "\n"
+COLUMNS = [
+    Column("tagger", lambda s: s.cell.model),
+    Column("seeds", lambda s: str(s.n_seeds)),
+    Column("AUC", lambda s: pm(s.stat("auc"), 3)),
+    Column("gluon rejection at 50% quark eff.", lambda s: pm(s.stat("rejection_50"), 1)),
+]
 
 
-def write_table(rows, title, csv_path, md_path) -> None:
-    header = ["tagger", "n_seeds", "auc", "auc_std", "rejection_50", "rejection_50_std"]
-    csv = ",".join(header) + "\n" + "".join(",".join(str(r[h]) for h in header) + "\n" for r in rows)
-    for path, text in ((csv_path, csv), (md_path, table_markdown(rows, title))):
-        with atomic_output(path) as tmp:
-            tmp.write_text(text)
+def csv_rows(rows: list[Summary]) -> list[dict]:
+    out = []
+    for s in rows:
+        row = {"tagger": s.cell.model, "inputs": s.cell.feature_set, "n_seeds": s.n_seeds}
+        row["auc"], row["auc_std"] = s.stat("auc")
+        row["rejection_50"], row["rejection_50_std"] = s.stat("rejection_50")
+        out.append(row)
+    return out
 
 
-def curves_figure(records: list[dict], title: str):
-    """Gluon rejection and SIC against quark efficiency; the median-AUC seed of each tagger."""
+def write_jet_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
+    rows = summary_rows(records)
+    write_tables(title, COLUMNS, rows, csv_rows(rows), csv_path, md_path, tex_path)
+
+
+def curves_figure(records: list[MetricRecord], title: str):
+    """Gluon rejection and SIC = eps_q / sqrt(eps_g) against quark efficiency; the median-AUC seed
+    of each tagger. Points whose gluon efficiency rests on fewer than 10 test gluon jets are left
+    out: there 1/eps_g and the SIC are counting noise."""
     fig, (ax_roc, ax_sic) = plt.subplots(1, 2, figsize=(15, 6.5))
-    for tagger in dict.fromkeys(r["tagger"] for r in records):
-        rs = sorted((r for r in records if r["tagger"] == tagger), key=lambda r: r["auc"])
-        r = rs[len(rs) // 2]
-        eq, eg = np.array(r["roc"]["quark_efficiency"]), np.array(r["roc"]["gluon_efficiency"])
-        ok = eg > 0
-        ax_roc.plot(eq[ok], 1 / eg[ok], label=f"{tagger} (AUC {np.mean([x['auc'] for x in rs]):.3f})")
-        ax_sic.plot(eq, r["sic"], label=tagger)
+    for s in summary_rows(records):
+        r = s.median
+        eq, eg = np.array(r.roc.signal_efficiency), np.array(r.roc.background_efficiency)
+        ok = eg * r.n_background >= MIN_GLUONS
+        ax_roc.plot(eq[ok], 1 / eg[ok], label=f"{s.cell.model} (AUC {s.stat('auc')[0]:.3f})")
+        ax_sic.plot(eq[ok], eq[ok] / np.sqrt(eg[ok]), label=s.cell.model)
     ax_roc.set_yscale("log")
     ax_roc.set_xlabel("Quark efficiency")
     ax_roc.set_ylabel("Gluon rejection")
@@ -71,6 +78,3 @@ def average_images_figure(images: np.ndarray, labels: np.ndarray, half_width: fl
         bar.set_label(r"log$_{10}$ mean pT fraction", fontsize=14)
     fig.tight_layout()
     return fig
-
-
-__all__ = ["summarise", "write_table", "curves_figure", "average_images_figure", "save", "hep"]

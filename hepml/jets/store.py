@@ -13,7 +13,7 @@ import os
 import awkward as ak
 import numpy as np
 
-from ..store import read_events, write_events
+from ..core.store import read_events, write_events
 
 JET_FIELDS = ("jet_pt", "jet_y", "jet_phi", "jet_m")
 CONSTITUENT_FIELDS = ("pt", "y", "phi", "pid")

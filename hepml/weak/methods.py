@@ -1,36 +1,27 @@
-"""Fully supervised, CWoLa and LLP training of the same network, evaluated on truth.
+"""What CWoLa and LLP learn from: training targets built from mixtures alone, never from truth.
 
 * **CWoLa** (Metodiev, Nachman, Thaler 2017): train to tell mixture 1 from mixture 2. For
   mixtures M_i = f_i S + (1 - f_i) B the optimal mixture classifier is monotonic in
   p_M1/p_M2 = (f1 L + 1 - f1) / (f2 L + 1 - f2) with L = p_S/p_B, which increases with L when
-  f1 > f2 (decreases when f1 < f2, so the score is inverted). Hence it is optimal for S vs B
-  in the limit of infinite data.
+  f1 > f2 (decreases when f1 < f2). Labelling the higher-fraction mixture 1 makes the score
+  increase with L whatever the order, so it is optimal for S vs B in the limit of infinite data.
 * **LLP** (Dery, Nachman, Rubbo, Schwartzman 2017): each batch comes from one mixture and its
   loss compares the batch-mean prediction with the known fraction (binary cross-entropy
   between the two), so only proportions are ever used.
+
+:func:`weak_training_data` turns two :class:`WeakSample` (features, mixture index, fraction: no
+labels) into the ``TrainingData`` the pipeline trains any model on.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import torch
-from sklearn.metrics import roc_auc_score
 
-from ..device import seed_everything, torch_device
-from ..models import Classifier, mlp
-from ..training import Recipe, fit, predict_logits
+from ..pipeline.models import TrainingData
 from .mixtures import WeakSample
 
-METHODS = ("supervised", "cwola", "llp")
-
-
-def _network(x: np.ndarray, layers: int, width: int, cnn: dict | None = None):
-    """A dense ReLU network on feature vectors, or a JetCNN (config ``cnn``) on images."""
-    if x.ndim == 4:
-        from ..jets.cnn import JetCNN
-
-        return JetCNN.for_images(x, cnn)
-    return Classifier(mlp(x.shape[1], layers, width, activation="relu"), x.mean(axis=0), x.std(axis=0))
+METHODS = ("cwola", "llp")
 
 
 def llp_loss(logits: torch.Tensor, fractions: torch.Tensor) -> torch.Tensor:
@@ -40,7 +31,7 @@ def llp_loss(logits: torch.Tensor, fractions: torch.Tensor) -> torch.Tensor:
     return -(f * torch.log(mean) + (1 - f) * torch.log(1 - mean))
 
 
-def _per_mixture_llp_loss(mixture: np.ndarray, device):
+def per_mixture_llp_loss(mixture: np.ndarray, device):
     """Validation objective of LLP: the mean over mixtures of each mixture's proportion loss."""
     groups = [torch.as_tensor(np.flatnonzero(mixture == m), device=device) for m in np.unique(mixture)]
 
@@ -49,7 +40,7 @@ def _per_mixture_llp_loss(mixture: np.ndarray, device):
     return loss
 
 
-def _one_mixture_batches(mixture: np.ndarray, batch_size: int, device):
+def one_mixture_batches(mixture: np.ndarray, batch_size: int, device):
     """Batches drawn from one mixture at a time, in random order, reshuffled each epoch."""
     groups = [torch.as_tensor(np.flatnonzero(mixture == m)) for m in np.unique(mixture)]
 
@@ -63,42 +54,21 @@ def _one_mixture_batches(mixture: np.ndarray, batch_size: int, device):
     return batches
 
 
-def train_weak(method: str, train: WeakSample | tuple, val: WeakSample | tuple, layers: int, width: int,
-               recipe: Recipe, seed: int, device: str = "auto", threads: int | None = None,
-               progress: bool = False, cnn: dict | None = None) -> tuple[Classifier, float]:
-    """Train with ``method``; return the model and the sign (+1 or -1) to apply to its score.
+def cwola_labels(sample: WeakSample) -> np.ndarray:
+    """1 for the events of the mixture with the higher signal fraction, 0 for the other."""
+    fractions = {m: sample.fraction[sample.mixture == m][0] for m in np.unique(sample.mixture)}
+    if len(fractions) != 2:
+        raise ValueError("cwola needs exactly two mixtures")
+    return (sample.mixture == max(fractions, key=fractions.get)).astype(np.float32)
 
-    ``supervised`` takes (x, truth labels) tuples; ``cwola`` and ``llp`` take WeakSamples.
-    """
-    seed_everything(seed, threads)
-    dev = torch_device(device)
-    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)  # noqa: E731
-    if method == "supervised":
-        (x, y), (xv, yv) = train, val
-        model = _network(x, layers, width, cnn).to(dev)
-        fit(model, t(x), t(y), t(xv), t(yv), recipe, seed=seed, progress=progress, desc="supervised")
-        return model.cpu(), 1.0
+
+def weak_training_data(method: str, train: WeakSample, val: WeakSample) -> TrainingData:
+    """The training inputs and targets of ``method`` from mixtures (no truth label is available)."""
     if not isinstance(train, WeakSample) or not isinstance(val, WeakSample):
         raise TypeError(f"{method} trains on WeakSample objects (no truth labels)")
-    model = _network(train.x, layers, width, cnn).to(dev)
     if method == "cwola":
-        f = {m: train.fraction[train.mixture == m][0] for m in np.unique(train.mixture)}
-        if len(f) != 2:
-            raise ValueError("cwola needs exactly two mixtures")
-        first = max(f, key=f.get)  # label the higher-fraction mixture 1: no inversion needed
-        y, yv = (train.mixture == first).astype(np.float32), (val.mixture == first).astype(np.float32)
-        fit(model, t(train.x), t(y), t(val.x), t(yv), recipe, seed=seed, progress=progress, desc="cwola")
-        return model.cpu(), 1.0
+        return TrainingData(train.x, cwola_labels(train), val.x, cwola_labels(val))
     if method == "llp":
-        fit(model, t(train.x), t(train.fraction), t(val.x), t(val.fraction), recipe, seed=seed,
-            loss_fn=llp_loss, val_loss_fn=_per_mixture_llp_loss(val.mixture, dev),
-            batches=_one_mixture_batches(train.mixture, recipe.batch_size, dev),
-            progress=progress, desc="llp")
-        return model.cpu(), 1.0
-    raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
-
-
-def truth_auc(model: Classifier, sign: float, x: np.ndarray, labels: np.ndarray) -> float:
-    """AUC of the (signed) model score on truly labelled events."""
-    scores = predict_logits(model, torch.as_tensor(x, dtype=torch.float32)).numpy()
-    return float(roc_auc_score(labels, sign * scores))
+        return TrainingData(train.x, train.fraction, val.x, val.fraction, loss="llp", mixture=train.mixture,
+                            val_mixture=val.mixture)
+    raise ValueError(f"unknown weak-supervision method {method!r}; expected one of {METHODS}")

@@ -53,3 +53,13 @@ def build_weak_sample(x: np.ndarray, labels: np.ndarray, fractions: list[float],
     mixture = np.concatenate([np.full(len(p), i) for i, p in enumerate(parts)])
     fraction = np.asarray(fractions, dtype=np.float32)[mixture]
     return WeakSample(np.ascontiguousarray(x[index]), mixture, fraction)
+
+
+def mixtures_of(x: np.ndarray, labels: np.ndarray, fractions: list[float], seed: int, mixture_fraction: float,
+                where) -> WeakSample:
+    """Mixtures of ``mixture_fraction`` x len(x) events each: the same size for every point of a scan."""
+    size = int(round(mixture_fraction * len(x)))
+    try:
+        return build_weak_sample(x, labels, fractions, seed, size)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}; lower weak.mixture_fraction ({mixture_fraction})") from None

@@ -1,4 +1,4 @@
-# Shared helpers: result paths, the config slices passed to the scripts, target lists.
+# Shared helpers: result paths, the cells of every study (hepml.pipeline.cells), target lists.
 # Every value that reaches a shell command goes through {...:q} (shell quoting); config strings
 # are constrained by the schema, and configured paths were checked to stay inside the project.
 import json
@@ -6,35 +6,36 @@ import os
 import re
 import sys
 
+from hepml.pipeline import cells as studies
+from hepml.pipeline.models import spec_json
+
 # Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
 os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
 ENV = "../envs/hepml.yaml"
 RESULTS = f"results/{config['version']}"
 SOURCE = config["source"]
-NETWORKS = sorted(config["networks"])
+SEEDS = config["seeds"]
 JETS = config["jets"]
 JSOURCE = JETS["source"]
 EF_DIR = JETS["energyflow"]["dir"]
-WEAK = config["weak"]
 UCI_DIR = config["uci"]["dir"]
 DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
+CELLS = studies.all_cells(config)
+PROCESSES = {"higgs": ("signal", "background"), "susy": ("signal", "background"), "qg": ("quark", "gluon")}
+CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
 
 
 wildcard_constraints:
-    dataset="higgs|susy",
-    source="pythia|uci",
-    fset="low|high|complete",
-    process="signal|background",
+    study="benchmark|jets|weak",
+    dataset="higgs|susy|qg",
+    source="pythia|uci|energyflow",
+    process="signal|background|quark|gluon",
     part="train|val|test",
     shard=r"\d+",
-    seed=r"\d+",
+    fset="[a-z_]+",
     model="[a-z][a-z0-9_]*",
-    flavour="quark|gluon",
-    jsource="pythia|energyflow",
-    tagger="cnn|bdt",
-    method="supervised|cwola|llp",
-    f1=r"[0-9.]+",
-    f2=r"[0-9.]+",
+    task="[a-z0-9_.]+",
+    evaluation="[a-z0-9_.]+",
     name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
 
 
@@ -43,50 +44,91 @@ def as_json(value):
     return json.dumps(value, sort_keys=True)
 
 
-def model_ext(model):
-    return "json" if model == "bdt" else "pt"
+def cell_of(w, evaluation="test"):
+    return studies.Cell(w.study, w.dataset, w.source, w.fset, w.model, w.task, evaluation)
 
 
-def model_path(w):
-    return f"{RESULTS}/models/{w.dataset}/{w.source}/{w.fset}/{w.model}/seed{w.seed}.{model_ext(w.model)}"
+def spec(w):
+    return studies.model_spec(config, cell_of(w))
 
 
-def network_config(w):
-    return {**config["networks"][w.model], "recipe": config["recipes"][config["recipe"]]}
+def model_files(cell):
+    return [f"{RESULTS}/models/{cell.path}/seed{s}.model" for s in SEEDS]
+
+
+def metric_files(cells):
+    return [f"{RESULTS}/metrics/{c.path}/{c.evaluation}/seed{s}.json" for c in cells for s in SEEDS]
+
+
+def part_file(dataset, source, part):
+    """The file a model reads a split part from: the store, or the jet features."""
+    if dataset == "qg":
+        return f"{RESULTS}/data/qg/{source}/features/{part}.npz"
+    return f"{RESULTS}/data/{dataset}/{source}/split/{part}.root"
 
 
 def split_sizes(w):
-    return config["split"]["pythia"] if w.source == "pythia" else config["split"]["uci"][w.dataset]
+    return config["split"]["uci"][w.dataset] if w.source == "uci" else (
+        JETS["split"] if w.dataset == "qg" else config["split"]["pythia"])
 
 
-def runs(dataset, source):
-    """(feature set, model, seed) of every training of a dataset."""
-    return [(f, m, s) for f in config["feature_sets"] for m in config["models"] for s in config["seeds"]]
+def shards(dataset):
+    n = JETS["generation"]["shards"] if dataset == "qg" else config["generation"]["shards"]
+    return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}" for p in PROCESSES[dataset] for i in range(n)]
 
 
-def metric_files(dataset, source):
-    return [f"{RESULTS}/metrics/{dataset}/{source}/{f}/{m}/seed{s}.json" for f, m, s in runs(dataset, source)]
+def generation_params(w):
+    """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
+    if w.dataset == "qg":
+        return {k: v for k, v in JETS["generation"].items() if k not in ("shards", "events_per_shard", "seed")}
+    gen = config["generation"]
+    out = {"sqrt_s": gen["sqrt_s"]}
+    if w.process == "signal":
+        out[w.dataset] = gen[w.dataset]
+    return out
 
 
-def model_files(dataset, source):
-    return [f"{RESULTS}/models/{dataset}/{source}/{f}/{m}/seed{s}.{model_ext(m)}" for f, m, s in runs(dataset, source)]
+def generation_events(w):
+    if w.dataset == "qg":
+        return JETS["generation"]["events_per_shard"]
+    return config["generation"]["events_per_shard"][w.dataset][w.process]
+
+
+def generation_seed(dataset):
+    return JETS["generation"]["seed"] if dataset == "qg" else config["generation"]["seed"]
+
+
+def study_outputs(study, dataset, source):
+    base = f"{RESULTS}/tables/{study}_{dataset}_{source}"
+    plots = f"{RESULTS}/plots/{study}_{dataset}_{source}"
+    tables = [f"{base}.{e}" for e in ("csv", "md", "tex")]
+    return tables + [f"{plots}.{e}" for e in ("png", "pdf")]
 
 
 def report_files():
     out = []
+    for study, dataset, source in dict.fromkeys((c.study, c.dataset, c.source) for c in CELLS):
+        out += study_outputs(study, dataset, source)
     for d in config["datasets"]:
-        out += [f"{RESULTS}/tables/{d}_{SOURCE}.{ext}" for ext in ("csv", "md", "tex")]
-        out += [f"{RESULTS}/plots/{d}_{SOURCE}_roc.{ext}" for ext in ("png", "pdf")]
-        out += [f"{RESULTS}/plots/{d}_{SOURCE}_features.{ext}" for ext in ("png", "pdf")]
-        out += model_files(d, SOURCE)
+        out += [f"{RESULTS}/plots/{d}_{SOURCE}_features.{e}" for e in ("png", "pdf")]
         if SOURCE == "pythia":
-            out += [f"{RESULTS}/validation/{d}.{ext}" for ext in ("md", "json", "png", "pdf")]
+            out += [f"{RESULTS}/validation/{d}.{e}" for e in ("md", "json", "png", "pdf")]
+    if JETS["enabled"]:
+        out += [f"{RESULTS}/plots/qg_{JSOURCE}_features.{e}" for e in ("png", "pdf")]
+    for cell in CELLS:
+        out += model_files(cell)
     return out
 
 
-def jet_shards():
-    g = JETS["generation"]
-    return [f"{RESULTS}/jets/pythia/shards/{f}_{i}.root" for f in ("quark", "gluon") for i in range(g["shards"])]
+def all_targets():
+    return report_files() + [f"{RESULTS}/manifest.json"]
+
+
+def uci_entry(name):
+    for entry in config["uci"]["files"].values():
+        if entry["name"] == name:
+            return entry
+    raise ValueError(f"config: no uci.files entry is named {name!r}")
 
 
 def energyflow_entry(name):
@@ -104,57 +146,22 @@ def energyflow_files():
     return [f"{EF_DIR}/{name}" for name, _ in FILES[: JETS["energyflow"]["n_files"]]]
 
 
-def jet_metric_files(jsource):
-    return [f"{RESULTS}/jets/{jsource}/metrics/{t}/seed{s}.json" for t in JETS["taggers"] for s in JETS["seeds"]]
+def download_entry(w):
+    """{"mirrors": [...], "sha256": ...} of the source file ``w.datadir/w.name``."""
+    if w.datadir == UCI_DIR:
+        entry = uci_entry(w.name)
+        return {"mirrors": entry["mirrors"], "sha256": entry["sha256"]}
+    url, sha = energyflow_entry(w.name)
+    return {"mirrors": [{"url": url}], "sha256": sha}
 
 
-def jet_report_files():
-    if not JETS["enabled"]:
-        return []
-    out = [f"{RESULTS}/tables/jets_{JSOURCE}.{ext}" for ext in ("csv", "md")]
-    out += [f"{RESULTS}/plots/jets_{JSOURCE}_{kind}.{ext}" for kind in ("roc_sic", "average_images") for ext in ("png", "pdf")]
-    out += [f"{RESULTS}/jets/{JSOURCE}/models/{t}/seed{s}.model" for t in JETS["taggers"] for s in JETS["seeds"]]
-    return out
-
-
-def weak_metric_files(jsource):
-    f1 = WEAK["f1"]
-    out = [f"{RESULTS}/weak/{jsource}/supervised_f1_{f1}_f2_{f1}.json"]
-    out += [f"{RESULTS}/weak/{jsource}/{m}_f1_{f1}_f2_{f2}.json" for m in WEAK["methods"] for f2 in WEAK["f2"]]
-    return out
-
-
-def weak_report_files():
-    if not (WEAK["enabled"] and JETS["enabled"]):
-        return []
-    return [f"{RESULTS}/tables/weak_{JSOURCE}.md"] + [f"{RESULTS}/plots/weak_{JSOURCE}_auc_vs_gap.{e}" for e in ("png", "pdf")]
-
-
-def all_targets():
-    return report_files() + jet_report_files() + weak_report_files() + [f"{RESULTS}/manifest.json"]
-
-
-def uci_entry(name):
-    for entry in config["uci"]["files"].values():
-        if entry["name"] == name:
-            return entry
-    raise ValueError(f"config: no uci.files entry is named {name!r}")
-
-
-def generation_params(w):
-    """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
-    gen = config["generation"]
-    out = {"sqrt_s": gen["sqrt_s"]}
-    if w.dataset == "higgs" and w.process == "signal":
-        out["higgs"] = gen["higgs"]
-    if w.dataset == "susy" and w.process == "signal":
-        out["susy"] = gen["susy"]
-    return out
-
-
-def shard_records(dataset):
-    n = config["generation"]["shards"]
-    return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}.json" for p in ("signal", "background") for i in range(n)]
+def source_files(w):
+    """The verified source files a converted sample is made from, and their stamps."""
+    if w.source == "uci":
+        files = [f"{UCI_DIR}/{config['uci']['files'][w.dataset]['name']}"]
+    else:
+        files = energyflow_files()
+    return {"data": files, "verified": [f"{os.path.dirname(f)}/.{os.path.basename(f)}.sha256" for f in files]}
 
 
 def source_checksums():
@@ -181,12 +188,3 @@ def expected_checksums():
         for f in energyflow_files():
             out[f] = energyflow_entry(os.path.basename(f))[1]
     return out
-
-
-def download_entry(w):
-    """{"mirrors": [...], "sha256": ...} of the source file ``w.datadir/w.name``."""
-    if w.datadir == UCI_DIR:
-        entry = uci_entry(w.name)
-        return {"mirrors": entry["mirrors"], "sha256": entry["sha256"]}
-    url, sha = energyflow_entry(w.name)
-    return {"mirrors": [{"url": url}], "sha256": sha}

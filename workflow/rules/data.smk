@@ -1,4 +1,5 @@
-# Source data: download (resumable, verified), verify once (stamp), convert once to the store, split.
+# Samples: download and verify source files, convert them, or generate and merge shards; split;
+# the jet features (images and observables) of the quark/gluon splits.
 
 
 rule download:
@@ -44,22 +45,75 @@ rule verify_download:
         "python scripts/verify.py --input {input:q} --sha256 {params.sha256:q} --stamp {output:q} > {log:q} 2>&1"
 
 
-rule convert_uci:
+rule convert:
+    """The UCI CSV (HIGGS, SUSY) or the EnergyFlow files (quark/gluon jets) as one store file."""
     conda:
         ENV
     input:
-        data=lambda w: f"{UCI_DIR}/{config['uci']['files'][w.dataset]['name']}",
-        verified=lambda w: f"{UCI_DIR}/.{config['uci']['files'][w.dataset]['name']}.sha256",
+        unpack(source_files),
     output:
-        f"{RESULTS}/data/{{dataset}}/uci/events.root",
+        f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
+    wildcard_constraints:
+        source="uci|energyflow",
+    params:
+        max_events=lambda w: (JETS["energyflow"]["max_jets"] if w.source == "energyflow" else None) or 0,
     log:
-        f"{RESULTS}/logs/convert_{{dataset}}.log",
+        f"{RESULTS}/logs/convert_{{dataset}}_{{source}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/convert_{{dataset}}_{{source}}.tsv"
     threads: 2
     resources:
         mem_mb=4000,
     shell:
-        "python scripts/convert.py --input {input.data:q} --output {output:q} --dataset {wildcards.dataset}"
-        " > {log:q} 2>&1"
+        "python scripts/convert.py --source {wildcards.source} --dataset {wildcards.dataset} --inputs {input.data:q}"
+        " --max-events {params.max_events} --output {output:q} > {log:q} 2>&1"
+
+
+rule generate:
+    """One shard of one process with Pythia 8 + FastJet (+ the detector for HIGGS/SUSY), and its record."""
+    conda:
+        ENV
+    input:
+        slha=lambda w: config["generation"]["susy"]["slha"] if (w.dataset, w.process) == ("susy", "signal") else [],
+    output:
+        events=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.root",
+        record=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.json",
+    params:
+        events=generation_events,
+        generation=lambda w: as_json(generation_params(w)),
+        detector=lambda w: as_json(config["detector"]) if w.dataset != "qg" else "{}",
+        seed=lambda w: generation_seed(w.dataset),
+    log:
+        f"{RESULTS}/logs/generate_{{dataset}}_{{process}}_{{shard}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/generate_{{dataset}}_{{process}}_{{shard}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "python scripts/generate.py --dataset {wildcards.dataset} --process {wildcards.process}"
+        " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
+        " --generation {params.generation:q} --detector {params.detector:q}"
+        " --output {output.events:q} --record {output.record:q} > {log:q} 2>&1"
+
+
+rule merge:
+    """All shards of a generated sample in one seeded random order, and the sample's generation record."""
+    conda:
+        ENV
+    input:
+        events=lambda w: [f"{s}.root" for s in shards(w.dataset)],
+        records=lambda w: [f"{s}.json" for s in shards(w.dataset)],
+    output:
+        events=f"{RESULTS}/data/{{dataset}}/pythia/events.root",
+        record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
+    params:
+        seed=lambda w: generation_seed(w.dataset),
+    log:
+        f"{RESULTS}/logs/merge_{{dataset}}.log",
+    shell:
+        "python scripts/merge.py --inputs {input.events:q} --records {input.records:q} --seed {params.seed}"
+        " --output {output.events:q} --record {output.record:q} > {log:q} 2>&1"
 
 
 rule split:
@@ -79,3 +133,19 @@ rule split:
     shell:
         "python scripts/split.py --input {input:q} --sizes {params.sizes:q} --limits {params.limits:q}"
         " --train {output.train:q} --val {output.val:q} --test {output.test:q} > {log:q} 2>&1"
+
+
+rule jet_features:
+    """Jet images and substructure observables of one split part of the quark/gluon jets."""
+    conda:
+        ENV
+    input:
+        f"{RESULTS}/data/qg/{{source}}/split/{{part}}.root",
+    output:
+        f"{RESULTS}/data/qg/{{source}}/features/{{part}}.npz",
+    params:
+        images=as_json(JETS["images"]),
+    log:
+        f"{RESULTS}/logs/jet_features_{{source}}_{{part}}.log",
+    shell:
+        "python scripts/jet_features.py --input {input:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"

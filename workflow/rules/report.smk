@@ -1,39 +1,87 @@
-# Tables, ROC plots and the provenance manifest of the run.
+# What a run shows: each study's tables and figure, feature plots, the validation of generated
+# samples against truth, and the provenance manifest.
+
+
+def study_metrics(w):
+    return metric_files([c for c in CELLS if (c.study, c.dataset, c.source) == (w.study, w.dataset, w.source)])
 
 
 rule tables:
     conda:
         ENV
     input:
-        lambda w: metric_files(w.dataset, w.source),
+        study_metrics,
     output:
-        csv=report(f"{RESULTS}/tables/{{dataset}}_{{source}}.csv", caption="../report/table.rst", category="Tables"),
-        md=f"{RESULTS}/tables/{{dataset}}_{{source}}.md",
-        tex=f"{RESULTS}/tables/{{dataset}}_{{source}}.tex",
-    params:
-        title=lambda w: f"{w.dataset} ({w.source} events)",
+        csv=report(f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.csv", caption="../report/table.rst",
+                   category="Tables", subcategory="{study}"),
+        md=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.md",
+        tex=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.tex",
     log:
-        f"{RESULTS}/logs/tables_{{dataset}}_{{source}}.log",
+        f"{RESULTS}/logs/tables_{{study}}_{{dataset}}_{{source}}.log",
     shell:
-        "python scripts/tables.py --metrics {input:q} --title {params.title:q}"
-        " --csv {output.csv:q} --markdown {output.md:q} --latex {output.tex:q} > {log:q} 2>&1"
+        "python scripts/report.py tables --study {wildcards.study} --dataset {wildcards.dataset}"
+        " --source {wildcards.source} --metrics {input:q} --csv {output.csv:q} --markdown {output.md:q}"
+        " --latex {output.tex:q} > {log:q} 2>&1"
 
 
-rule plot_roc:
+rule plot_results:
     conda:
         ENV
     input:
-        lambda w: metric_files(w.dataset, w.source),
+        study_metrics,
     output:
-        png=report(f"{RESULTS}/plots/{{dataset}}_{{source}}_roc.png", caption="../report/roc.rst", category="ROC"),
-        pdf=f"{RESULTS}/plots/{{dataset}}_{{source}}_roc.pdf",
-    params:
-        title=lambda w: f"{w.dataset} ({w.source})",
+        png=report(f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.png", caption="../report/results.rst",
+                   category="Plots", subcategory="{study}"),
+        pdf=f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.pdf",
     log:
-        f"{RESULTS}/logs/plot_roc_{{dataset}}_{{source}}.log",
+        f"{RESULTS}/logs/plot_{{study}}_{{dataset}}_{{source}}.log",
     shell:
-        "python scripts/plot_roc.py --metrics {input:q} --title {params.title:q}"
-        " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+        "python scripts/report.py plot --study {wildcards.study} --dataset {wildcards.dataset}"
+        " --source {wildcards.source} --metrics {input:q} --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+
+
+rule plot_features:
+    """Signal and background distributions of every feature (HIGGS, SUSY), or the average quark and
+    gluon jet images (quark/gluon)."""
+    conda:
+        ENV
+    input:
+        lambda w: part_file(w.dataset, w.source, "train") if w.dataset == "qg" else f"{RESULTS}/data/{w.dataset}/{w.source}/events.root",
+    output:
+        png=report(f"{RESULTS}/plots/{{dataset}}_{{source}}_features.png", caption="../report/features.rst",
+                   category="Plots", subcategory="features"),
+        pdf=f"{RESULTS}/plots/{{dataset}}_{{source}}_features.pdf",
+    params:
+        half_width=JETS["images"]["half_width"],
+    log:
+        f"{RESULTS}/logs/plot_features_{{dataset}}_{{source}}.log",
+    shell:
+        "python scripts/report.py features --dataset {wildcards.dataset} --source {wildcards.source}"
+        " --input {input:q} --half-width {params.half_width} --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+
+
+rule validate_generation:
+    """Reconstructed masses against generator truth, object resolutions and b-tag efficiencies."""
+    conda:
+        ENV
+    input:
+        shards=lambda w: [f"{s}.root" for s in shards(w.dataset)],
+        record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
+    output:
+        md=report(f"{RESULTS}/validation/{{dataset}}.md", caption="../report/validation.rst", category="Validation"),
+        json=f"{RESULTS}/validation/{{dataset}}.json",
+        png=report(f"{RESULTS}/validation/{{dataset}}.png", caption="../report/validation.rst", category="Validation"),
+        pdf=f"{RESULTS}/validation/{{dataset}}.pdf",
+    wildcard_constraints:
+        dataset="higgs|susy",
+    params:
+        detector=as_json(config["detector"]),
+    log:
+        f"{RESULTS}/logs/validate_{{dataset}}.log",
+    shell:
+        "python scripts/validate.py --dataset {wildcards.dataset} --shards {input.shards:q} --record {input.record:q}"
+        " --detector {params.detector:q} --markdown {output.md:q} --json {output.json:q}"
+        " --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
 rule manifest:
@@ -53,5 +101,5 @@ rule manifest:
     log:
         f"{RESULTS}/logs/manifest.log",
     shell:
-        "python scripts/manifest.py --results {params.results:q} --config {params.config:q} --expected {params.expected:q}"
-        " --stamps {params.stamps:q} --output {output:q} > {log:q} 2>&1"
+        "python scripts/manifest.py --results {params.results:q} --config {params.config:q}"
+        " --expected {params.expected:q} --stamps {params.stamps:q} --output {output:q} > {log:q} 2>&1"

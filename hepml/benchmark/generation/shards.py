@@ -1,0 +1,125 @@
+"""Sharded generation: one shard = one seed = one Snakemake job, with a record of what Pythia did.
+
+A shard file holds the trees ``events`` (the UCI features and the label of the selected events),
+``truth`` (generated resonance masses and the true and reconstructed missing pT of those events),
+``leptons`` and ``jets`` (the reconstructed objects of *every* generated event, with their true
+pT, jet flavour, b-tag and whether the event was selected), the last three for the validation
+report. Beside it a JSON record holds the generator version, tune,
+seeds, cross sections, Pythia's errors and warnings, and the selection efficiency.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from ...core.atomic import write_json
+from ..columns import LABEL
+from ...core.store import StoreWriter
+from . import features, ragged
+from .detector import Reco, reconstruct
+from .processes import process_variants
+from ...core.pythia import generate, make_pythia, run_record, shard_seed
+from .truth import higgs_truth, susy_truth
+
+log = logging.getLogger(__name__)
+PROCESS_LABEL = {"signal": 1, "background": 0}
+
+
+def _select(reco: Reco, keep: np.ndarray) -> Reco:
+    return Reco(reco.leptons.events(keep), reco.jets.events(keep), reco.met_px[keep], reco.met_py[keep],
+                reco.met_true_px[keep], reco.met_true_py[keep])
+
+
+def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector: dict) -> dict[str, dict]:
+    """The four trees' columns for the selected events of one batch."""
+    if dataset == "higgs":
+        keep = features.higgs_selection(reco, detector["btag"]["working_point"])
+    else:
+        keep = features.susy_selection(reco)
+    sel = _select(reco, keep)
+    cols = (features.higgs_features(sel, detector["btag"]["working_point"]) if dataset == "higgs"
+            else features.susy_features(sel))
+    bad = [c for c, v in cols.items() if not np.all(np.isfinite(v))]
+    if bad:
+        raise RuntimeError(f"{dataset} {process}: feature {bad[0]!r} is not finite for some events")
+    cols[LABEL] = np.full(int(keep.sum()), PROCESS_LABEL[process], dtype=np.int32)
+    # object trees: every generated event's objects (unbiased by the selection), flagged if selected
+    lep_sel = keep[ragged.event_index(reco.leptons.counts)]
+    jet_sel = keep[ragged.event_index(reco.jets.counts)]
+    return {
+        "events": cols,
+        "truth": {**{k: v[keep] for k, v in truth.items()},
+                  "met_true_px": sel.met_true_px, "met_true_py": sel.met_true_py,
+                  "met_reco_px": sel.met_px, "met_reco_py": sel.met_py},
+        "leptons": {"pt_true": reco.leptons.pt_true, "pt_reco": np.hypot(reco.leptons.px, reco.leptons.py),
+                    "selected": lep_sel},
+        "jets": {"pt_true": reco.jets.pt_true, "pt_reco": np.hypot(reco.jets.px, reco.jets.py),
+                 "eta": reco.jets.eta, "flavour": reco.jets.flavour, "btag": reco.jets.btag, "selected": jet_sel},
+    }
+
+
+def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_seed: int, gen: dict,
+                   detector: dict, output: str | os.PathLike, record: str | os.PathLike,
+                   batch_size: int = 2000, progress: bool = True) -> dict:
+    """Generate one shard into the store file ``output`` and its JSON ``record``; return the record."""
+    variants = process_variants(dataset, process, gen)
+    per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
+    runs, selected, generated = [], 0, 0
+    bar = tqdm(total=n_events, desc=f"{dataset} {process} shard {shard}", unit="ev", disable=not progress,
+               mininterval=2)
+    with StoreWriter(output) as writer:
+        for v, (variant, n) in enumerate(zip(variants, per_variant)):
+            seed = shard_seed(base_seed, f"{dataset}/{process}", shard, v)
+            rng = np.random.default_rng(seed)
+            pythia = make_pythia(list(variant.settings), seed)
+            n_done = 0
+            for batch in generate(pythia, n, batch_size):
+                reco = reconstruct(batch, detector, rng)
+                truth = higgs_truth(batch, variant.leptonic_charge) if dataset == "higgs" else susy_truth(batch)
+                for tree, data in _batch_output(dataset, process, reco, truth, detector).items():
+                    writer.extend(data, tree)
+                n_done += batch.n_events
+                bar.update(batch.n_events)
+            runs.append(run_record(pythia, seed, n_done))
+            generated += n_done
+        selected = writer.n_events
+        if selected == 0:
+            raise RuntimeError(f"{output}: no event of {n_events} passed the {dataset} selection")
+    bar.close()
+    out = {
+        "dataset": dataset, "process": process, "shard": shard, "variants": runs,
+        "events_generated": generated, "events_selected": selected, "efficiency": selected / generated,
+        "sigma_mb": sum(r["sigma_mb"] for r in runs),
+        "sigma_err_mb": math.sqrt(sum(r["sigma_err_mb"] ** 2 for r in runs)),
+    }
+    write_json(record, out)
+    log.info("%s: %d of %d generated events selected (%.1f%%)", output, selected, generated, 100 * out["efficiency"])
+    return out
+
+
+def merge_records(records: list[dict]) -> dict:
+    """One sample's generation record from its shards' records: totals and efficiencies per process."""
+    out: dict = {"processes": {}, "shards": records}
+    for process in sorted({r["process"] for r in records}):
+        rs = [r for r in records if r["process"] == process]
+        gen, sel = sum(r["events_generated"] for r in rs), sum(r["events_selected"] for r in rs)
+        sigmas = [r["sigma_mb"] for r in rs]
+        messages: dict[str, dict[str, int]] = {"errors": {}, "warnings": {}, "aborts": {}}
+        for r in rs:
+            for v in r["variants"]:
+                for kind in messages:
+                    for m, c in v[kind].items():
+                        messages[kind][m] = messages[kind].get(m, 0) + c
+        out["processes"][process] = {
+            "generator": rs[0]["variants"][0]["generator"], "tune_pp": rs[0]["variants"][0]["tune_pp"],
+            "shards": len(rs), "events_generated": gen, "events_selected": sel, "efficiency": sel / gen,
+            "sigma_mb": float(np.mean(sigmas)),
+            "sigma_err_mb": math.sqrt(sum(r["sigma_err_mb"] ** 2 for r in rs)) / len(rs),
+            **messages,
+        }
+    return out

@@ -1,0 +1,80 @@
+"""Benchmark outputs: the tables beside the paper's numbers, and ROC curves (median seed per model)."""
+
+from __future__ import annotations
+
+from ..core.records import MetricRecord
+from ..core.tables import Column, Summary, pm, summarise, write_tables
+from .paper import paper_values
+
+MODEL_ORDER = {"bdt": 0, "shallow": 1, "deep": 2}
+FSET_ORDER = {"low": 0, "high": 1, "complete": 2}
+
+
+def _paper(value, sd=None, digits=3) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}" + (f" ({sd:.{digits}f})" if sd is not None else "")
+
+
+def _paper_cells(s: Summary) -> dict:
+    return paper_values(s.cell.dataset, s.cell.model, s.cell.feature_set)
+
+
+COLUMNS = [
+    Column("model", lambda s: s.cell.model),
+    Column("features", lambda s: s.cell.feature_set),
+    Column("AUC", lambda s: pm(s.stat("auc"), 3)),
+    Column("paper AUC", lambda s: _paper(_paper_cells(s)["auc"], _paper_cells(s)["auc_sd"])),
+    Column("Z binned (pyhf)", lambda s: pm(s.stat("z_binned"), 2)),
+    Column("Z best cut", lambda s: pm(s.stat("z_best_threshold"), 2)),
+    Column("paper Z", lambda s: _paper(_paper_cells(s)["z"], digits=1)),
+]
+
+
+def summary_rows(records: list[MetricRecord]) -> list[Summary]:
+    """One row per (dataset, model, feature set), in the paper's order."""
+    rows = summarise(records)
+    return sorted(rows, key=lambda s: (s.cell.dataset, MODEL_ORDER.get(s.cell.model, 9),
+                                       FSET_ORDER.get(s.cell.feature_set, 9)))
+
+
+def csv_rows(rows: list[Summary]) -> list[dict]:
+    out = []
+    for s in rows:
+        paper = _paper_cells(s)
+        row = {"dataset": s.cell.dataset, "model": s.cell.model, "feature_set": s.cell.feature_set,
+               "n_seeds": s.n_seeds}
+        for key in ("auc", "z_binned", "z_best_threshold"):
+            row[key], row[key + "_std"] = s.stat(key)
+        row.update(paper_auc=paper["auc"], paper_auc_sd=paper["auc_sd"], paper_z=paper["z"])
+        out.append(row)
+    return out
+
+
+def write_benchmark_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
+    rows = summary_rows(records)
+    write_tables(title, COLUMNS, rows, csv_rows(rows), csv_path, md_path, tex_path)
+
+
+def roc_figure(records: list[MetricRecord], title: str):
+    """Background rejection against signal efficiency, one panel per feature set; the median-AUC
+    seed of each model is drawn, labelled with the mean AUC over seeds."""
+    import numpy as np
+
+    from ..core.plotting import plt
+
+    rows = summary_rows(records)
+    fsets = [f for f in FSET_ORDER if any(s.cell.feature_set == f for s in rows)]
+    fig, axes = plt.subplots(1, len(fsets), figsize=(7 * len(fsets), 6.5), squeeze=False)
+    for ax, fset in zip(axes[0], fsets):
+        for s in (s for s in rows if s.cell.feature_set == fset):
+            roc = s.median.roc
+            auc, std = s.stat("auc")
+            ax.plot(roc.signal_efficiency, 1 - np.asarray(roc.background_efficiency),
+                    label=f"{s.cell.model}: AUC {auc:.3f} ± {std:.3f}")
+        ax.plot([0, 1], [1, 0], ls=":", color="grey")
+        ax.set_xlabel("Signal efficiency")
+        ax.set_ylabel("Background rejection")
+        ax.set_title(f"{title}: {fset} features", fontsize=16)
+        ax.legend(fontsize=13, loc="lower left")
+    return fig

@@ -1,0 +1,41 @@
+"""Classifier metrics from saved scores: AUC, background rejection, ROC and the two significances."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .roc import auc, rejection_at, thinned_roc
+
+
+def check_scores(scores: np.ndarray, labels: np.ndarray, where: str) -> None:
+    """One clear error for scores no metric can use: a class missing, or every score the same."""
+    for value, name in ((1, "signal (label 1)"), (0, "background (label 0)")):
+        if not np.any(labels == value):
+            raise ValueError(f"{where}: no {name} events; every metric needs both classes")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError(f"{where}: {int(np.sum(~np.isfinite(scores)))} scores are not finite")
+    if np.ptp(scores) == 0:
+        raise ValueError(f"{where}: all {len(scores)} scores are equal ({scores[0]:.6g}); the model "
+                         "does not separate anything (did the training diverge?)")
+
+
+def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
+                       test_labels: np.ndarray, significance: dict | None = None, where: str = "scores") -> dict:
+    """AUC, rejection at 50% signal efficiency and ROC on the test set; with a ``significance``
+    config also both significances (tuned on validation, evaluated on test)."""
+    check_scores(val_scores, val_labels, f"{where} (validation)")
+    check_scores(test_scores, test_labels, f"{where} (test)")
+    signal_eff, background_eff = thinned_roc(test_labels, test_scores)
+    out = {"auc": auc(test_labels, test_scores), "rejection_50": rejection_at(test_labels, test_scores, 0.5),
+           "n_test": int(len(test_labels)), "n_background": int(np.sum(test_labels == 0)),
+           "roc": {"signal_efficiency": signal_eff, "background_efficiency": background_eff}}
+    if significance is not None:
+        from .significance import best_threshold_significance, binned_significance
+
+        sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
+        z_best, cut = best_threshold_significance(val_scores, val_labels, test_scores, test_labels, **sig,
+                                                  min_background_events=significance["min_background_events"])
+        out.update(z_binned=binned_significance(val_scores, val_labels, test_scores, test_labels, **sig,
+                                                n_bins=significance["bins"]),
+                   z_best_threshold=z_best, best_threshold=cut)
+    return out

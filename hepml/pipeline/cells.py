@@ -1,0 +1,80 @@
+"""Which cells each study trains, and what each cell's model and task read from the config.
+
+Studies (all on the same pipeline: split -> train -> score -> metrics -> tables and plots):
+
+* ``benchmark``: every dataset x feature set x model of the config (Baldi et al. 2014);
+* ``jets``: the quark/gluon taggers (CNN on images, BDT on observables) and each observable alone;
+* ``weak``: a dense network (or the CNN) trained fully supervised and by CWoLa and LLP on
+  mixtures of quark fractions (f1, f2) for every f2 of the scan.
+
+A cell's model section (network, recipe, BDT settings) is all its jobs are given, so changing
+one section reruns only the cells that use it.
+"""
+
+from __future__ import annotations
+
+from ..core.records import Cell
+from ..jets.observables import OBSERVABLES
+from .models import ModelSpec
+
+
+def benchmark_cells(config: dict) -> list[Cell]:
+    return [Cell("benchmark", d, config["source"], f, m, "all")
+            for d in config["datasets"] for f in config["feature_sets"] for m in config["models"]]
+
+
+def jet_cells(config: dict) -> list[Cell]:
+    jets = config["jets"]
+    if not jets["enabled"]:
+        return []
+    src = jets["source"]
+    taggers = [Cell("jets", "qg", src, "images" if t == "cnn" else "observables", t, "all") for t in jets["taggers"]]
+    return taggers + [Cell("jets", "qg", src, "observables", o, "all") for o in OBSERVABLES]
+
+
+def weak_model(config: dict) -> str:
+    return "cnn" if config["weak"]["inputs"] == "images" else "dense"
+
+
+def weak_cells(config: dict) -> list[Cell]:
+    weak, jets = config["weak"], config["jets"]
+    if not (weak["enabled"] and jets["enabled"]):
+        return []
+    fset, model = weak["inputs"], weak_model(config)
+    out = [Cell("weak", "qg", jets["source"], fset, model, "supervised")]
+    out += [Cell("weak", "qg", jets["source"], fset, model, f"{m}_{weak['f1']}_{f2}")
+            for m in weak["methods"] for f2 in weak["f2"]]
+    return out
+
+
+def all_cells(config: dict) -> list[Cell]:
+    return benchmark_cells(config) + jet_cells(config) + weak_cells(config)
+
+
+def model_spec(config: dict, cell: Cell) -> ModelSpec:
+    """The model of ``cell``: its kind, config section and recipe."""
+    if cell.study == "jets":
+        jets = config["jets"]
+        if cell.model == "cnn":
+            return ModelSpec("cnn", jets["cnn"], jets["recipe"])
+        if cell.model == "bdt":
+            return ModelSpec("bdt", jets["bdt"])
+        return ModelSpec("observable", {"column": f"obs_{cell.model}"})
+    if cell.study == "weak":
+        weak = config["weak"]
+        if cell.model == "cnn":
+            return ModelSpec("cnn", weak["cnn"], weak["recipe"])
+        return ModelSpec("mlp", weak["network"], weak["recipe"])
+    if cell.model == "bdt":
+        return ModelSpec("bdt", config["bdt"])
+    return ModelSpec("mlp", config["networks"][cell.model], config["recipes"][config["recipe"]])
+
+
+def task_config(config: dict, cell: Cell) -> dict:
+    """What the task needs beyond the model (the mixture size of weak supervision)."""
+    return {"mixture_fraction": config["weak"]["mixture_fraction"]} if cell.study == "weak" else {}
+
+
+def significance_config(config: dict, cell: Cell) -> dict | None:
+    """The significance settings for studies that quote a discovery significance, else None."""
+    return config["significance"] if cell.study == "benchmark" else None

@@ -1,0 +1,46 @@
+"""The inputs of a feature set: a float32 matrix (or image stack) and the labels, for any dataset.
+
+* ``higgs``, ``susy``: the columns of the feature set (low, high, complete) of a split's store file;
+* ``qg`` (quark/gluon jets): ``images`` or ``observables`` from a split's feature file (.npz).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+JET_DATASETS = ("qg",)
+
+
+def input_names(dataset: str, feature_set: str) -> list[str]:
+    """The names of the inputs, in matrix column order (``["images"]`` for an image stack)."""
+    if dataset in JET_DATASETS:
+        from ..jets.observables import OBSERVABLES
+
+        return ["images"] if feature_set == "images" else [f"obs_{o}" for o in OBSERVABLES]
+    from ..benchmark.columns import feature_set as columns
+
+    return columns(dataset, feature_set)
+
+
+def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, int32 labels) of one split part."""
+    names = input_names(dataset, feature_set)
+    if dataset in JET_DATASETS:
+        from ..core.atomic import load_npz
+
+        data = load_npz(path)
+        x = data["images"] if names == ["images"] else np.stack([data[n] for n in names], axis=1)
+        return np.ascontiguousarray(x, dtype=np.float32), data["labels"].astype(np.int32)
+    from ..core.store import read_matrix
+
+    return read_matrix(path, names)
+
+
+def select_inputs(x: np.ndarray, names: list[str], wanted: list[str]) -> np.ndarray:
+    """The columns ``wanted`` of a matrix whose columns are ``names``."""
+    missing = [w for w in wanted if w not in names]
+    if missing:
+        raise ValueError(f"inputs {missing} are not among {names}")
+    return np.ascontiguousarray(x[:, [names.index(w) for w in wanted]])

@@ -1,0 +1,123 @@
+"""The steps every study shares: train a cell's seeds, score them, compute their metrics.
+
+A *cell* is one (study, dataset, source, feature set, model, task); its seeds are trained in one
+job and each seed writes its own model, scores and metric record. The *task* says what a model
+learns from:
+
+* ``all`` (or ``supervised``): the truth labels of every training event;
+* ``n<N>``: the truth labels of the first N training events (learning curves);
+* ``cwola_<f1>_<f2>`` / ``llp_<f1>_<f2>``: two mixtures of the training events with known signal
+  fractions f1 and f2, and nothing else (weak supervision, ``hepml.weak``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import numpy as np
+
+from ..core.atomic import load_npz, save_npz, write_json
+from ..core.records import Cell, MetricRecord, Roc, write_record
+from .inputs import input_names, load_inputs, select_inputs
+from .models import ModelSpec, TrainingData, load_model, save_model, train_model
+
+log = logging.getLogger(__name__)
+WEAK_TASK = re.compile(r"^(cwola|llp)_([0-9.]+)_([0-9.]+)$")
+SIZE_TASK = re.compile(r"^n([0-9]+)$")
+
+
+def check_classes(labels: np.ndarray, where) -> None:
+    """A classifier needs both classes: one clear error naming the file otherwise."""
+    for value, name in ((1, "signal (label 1)"), (0, "background (label 0)")):
+        if not np.any(labels == value):
+            raise ValueError(f"{where}: no {name} events among its {len(labels)}; a classifier needs both "
+                             "classes (is the sample or the split too small?)")
+
+
+def model_inputs(dataset: str, feature_set: str, spec: ModelSpec) -> list[str]:
+    """The input names a model of ``spec`` reads (one column for an observable)."""
+    names = input_names(dataset, feature_set)
+    return [spec.config["column"]] if spec.kind == "observable" else names
+
+
+def _load(dataset: str, feature_set: str, spec: ModelSpec, path) -> tuple[np.ndarray, np.ndarray]:
+    x, y = load_inputs(dataset, feature_set, path)
+    if spec.kind == "observable":
+        x = select_inputs(x, input_names(dataset, feature_set), model_inputs(dataset, feature_set, spec))
+    return x, y
+
+
+def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, where: tuple) -> TrainingData:
+    """What a model learns from for ``task`` (see the module docstring)."""
+    if task in ("all", "supervised"):
+        return TrainingData(x, y.astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
+    size = SIZE_TASK.match(task)
+    if size:
+        n = int(size.group(1))
+        if n > len(x):
+            raise ValueError(f"{where[0]}: task {task} needs {n} training events, the split has {len(x)}")
+        check_classes(y[:n], f"{where[0]} (first {n} events)")
+        return TrainingData(x[:n], y[:n].astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
+    weak = WEAK_TASK.match(task)
+    if weak:
+        from ..weak.methods import weak_training_data
+        from ..weak.mixtures import mixtures_of
+
+        method, f1, f2 = weak.group(1), float(weak.group(2)), float(weak.group(3))
+        fraction = task_config["mixture_fraction"]
+        train = mixtures_of(x, y, [f1, f2], seed, fraction, where[0])
+        val = mixtures_of(x_val, y_val, [f1, f2], seed + 10_000, fraction, where[1])
+        return weak_training_data(method, train, val)
+    raise ValueError(f"unknown task {task!r}")
+
+
+def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train_path, val_path,
+               seeds: list[int], model_paths: list, history_paths: list, threads: int = 1,
+               task_config: dict | None = None, progress: bool = True) -> None:
+    """Train one model per seed and write each one and its history."""
+    x, y = _load(dataset, feature_set, spec, train_path)
+    x_val, y_val = _load(dataset, feature_set, spec, val_path)
+    check_classes(y, train_path)
+    check_classes(y_val, val_path)
+    inputs = model_inputs(dataset, feature_set, spec)
+    for seed, model_path, history_path in zip(seeds, model_paths, history_paths, strict=True):
+        data = training_data(task, x, y, x_val, y_val, seed, task_config or {}, (train_path, val_path))
+        model, history = train_model(spec, data, seed, threads, progress)
+        save_model(spec, model, inputs, model_path)
+        write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history})
+        log.info("%s: trained on %d events", model_path, len(data.x))
+
+
+def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test_path, outputs: list) -> None:
+    """Validation and test scores (and truth labels) of every seed's model."""
+    cache: dict = {}
+    for model_path, output in zip(model_paths, outputs, strict=True):
+        predict, inputs = load_model(model_path)
+        out = {}
+        for part, path in (("val", val_path), ("test", test_path)):
+            if path not in cache:
+                cache[path] = load_inputs(dataset, feature_set, path)
+            x, y = cache[path]
+            if inputs != ["images"]:
+                x = select_inputs(x, input_names(dataset, feature_set), inputs)
+            out[f"{part}_scores"], out[f"{part}_labels"] = predict(x), y
+        save_npz(output, **out)
+
+
+def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None, where: str) -> MetricRecord:
+    """The metrics of one seed's scores; the significances only when ``significance`` is given."""
+    from ..core.metrics import classifier_metrics
+
+    m = classifier_metrics(scores["val_scores"], scores["val_labels"], scores["test_scores"], scores["test_labels"],
+                           significance, where)
+    return MetricRecord(cell=cell, seed=seed, auc=m["auc"], n_test=m["n_test"], n_background=m["n_background"], rejection_50=m["rejection_50"],
+                        roc=Roc(**m["roc"]), z_binned=m.get("z_binned"), z_best_threshold=m.get("z_best_threshold"),
+                        best_threshold=m.get("best_threshold"))
+
+
+def metrics_cell(cell: Cell, seeds: list[int], score_paths: list, significance: dict | None, outputs: list) -> None:
+    for seed, path, output in zip(seeds, score_paths, outputs, strict=True):
+        record = metric_record(cell, seed, load_npz(path), significance, str(path))
+        write_record(output, record)
+        log.info("%s: AUC %.4f", output, record.auc)

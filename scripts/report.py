@@ -1,0 +1,57 @@
+#!/usr/bin/env python
+"""A study's tables or figure from its metric records, or a sample's feature plot (subcommands)."""
+import argparse
+
+from hepml.core.cli import run_main
+
+
+def tables(a):
+    from hepml.core.records import read_records
+    from hepml.pipeline.reports import write_study_tables
+
+    write_study_tables(a.study, a.dataset, a.source, read_records(a.metrics), a.csv, a.markdown, a.latex)
+
+
+def plot(a):
+    from hepml.core.plotting import save
+    from hepml.core.records import read_records
+    from hepml.pipeline.reports import study_figure
+
+    save(study_figure(a.study, a.dataset, a.source, read_records(a.metrics)), a.outputs)
+
+
+def features(a):
+    from hepml.core.plotting import save
+    from hepml.pipeline.reports import features_figure
+
+    save(features_figure(a.dataset, a.source, a.input, a.half_width), a.outputs)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, func in (("tables", tables), ("plot", plot)):
+        s = sub.add_parser(name)
+        s.add_argument("--study", required=True)
+        s.add_argument("--dataset", required=True)
+        s.add_argument("--source", required=True)
+        s.add_argument("--metrics", nargs="+", required=True)
+        s.set_defaults(func=func)
+        if name == "tables":
+            for f in ("csv", "markdown", "latex"):
+                s.add_argument(f"--{f}", required=True)
+        else:
+            s.add_argument("--outputs", nargs="+", required=True)
+    f = sub.add_parser("features")
+    f.add_argument("--dataset", required=True)
+    f.add_argument("--source", required=True)
+    f.add_argument("--input", required=True)
+    f.add_argument("--half-width", type=float, required=True)
+    f.add_argument("--outputs", nargs="+", required=True)
+    f.set_defaults(func=features)
+    a = p.parse_args()
+    a.func(a)
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,75 @@
+# The steps every study shares, one job per cell (a study's dataset, feature set, model and task):
+# train every seed, score every seed's model, compute every seed's metrics. Each seed has its own
+# files; a cell's seeds run in one job (one process start, and one vectorised ensemble where the
+# model allows it).
+MODELS = f"{RESULTS}/models/{CELL}/seed{{seed}}"
+SCORES = f"{RESULTS}/scores/{CELL}/{{evaluation}}/seed{{seed}}.npz"
+METRICS = f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json"
+LOG = CELL.replace("/", "_")
+
+
+rule train:
+    conda:
+        ENV
+    input:
+        train=lambda w: part_file(w.dataset, w.source, "train"),
+        val=lambda w: part_file(w.dataset, w.source, "val"),
+    output:
+        models=expand(MODELS + ".model", seed=SEEDS, allow_missing=True),
+        histories=expand(MODELS + ".history.json", seed=SEEDS, allow_missing=True),
+    params:
+        spec=lambda w: spec_json(spec(w)),
+        task_config=lambda w: as_json(studies.task_config(config, cell_of(w))),
+        seeds=SEEDS,
+    log:
+        f"{RESULTS}/logs/train/{LOG}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/train/{LOG}.tsv"
+    threads: config["threads"]["train"]
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=lambda w: 1 if spec(w).kind in ("mlp", "cnn") else 0,
+    shell:
+        "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
+        " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
+        " --seeds {params.seeds} --threads {threads} --models {output.models:q} --histories {output.histories:q}"
+        " > {log:q} 2>&1"
+
+
+rule score:
+    conda:
+        ENV
+    input:
+        models=lambda w: model_files(cell_of(w)),
+        val=lambda w: part_file(w.dataset, w.source, "val"),
+        test=lambda w: part_file(w.dataset, w.source, "test"),
+    output:
+        expand(SCORES, seed=SEEDS, allow_missing=True),
+    wildcard_constraints:
+        evaluation="test",
+    log:
+        f"{RESULTS}/logs/score/{LOG}_{{evaluation}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/score/{LOG}_{{evaluation}}.tsv"
+    shell:
+        "python scripts/score.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --models {input.models:q}"
+        " --val {input.val:q} --test {input.test:q} --outputs {output:q} > {log:q} 2>&1"
+
+
+rule metrics:
+    conda:
+        ENV
+    input:
+        expand(SCORES, seed=SEEDS, allow_missing=True),
+    output:
+        expand(METRICS, seed=SEEDS, allow_missing=True),
+    params:
+        cell=lambda w: as_json(vars(cell_of(w, w.evaluation))),
+        significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
+        seeds=SEEDS,
+    log:
+        f"{RESULTS}/logs/metrics/{LOG}_{{evaluation}}.log",
+    shell:
+        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds} --scores {input:q}"
+        " --significance {params.significance:q} --outputs {output:q} > {log:q} 2>&1"
