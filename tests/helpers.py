@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from hepml.config import SCHEMA, check_schema, load_schema
+from hepml.core.config import SCHEMA, check_schema, load_schema
 
 
 @lru_cache(maxsize=1)

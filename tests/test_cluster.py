@@ -30,13 +30,17 @@ weak: {enabled: false}
 
 
 def _dry_run_jobs(proc) -> dict[str, str]:
-    """rule name -> the resources line of its first job in a dry run's output."""
-    jobs, rule = {}, None
+    """'rule' or 'rule model' -> the resources line of its first job in a dry run's output."""
+    jobs, rule, model = {}, None, None
     for line in proc.stdout.splitlines():
-        if line.startswith("rule "):
-            rule = line[5:].rstrip(":")
-        elif line.strip().startswith("resources:") and rule and rule not in jobs:
-            jobs[rule] = line.strip()
+        if line.startswith(("rule ", "localrule ")):
+            rule, model = line.split()[-1].rstrip(":"), None
+        elif line.strip().startswith("wildcards:") and "model=" in line:
+            model = line.split("model=")[1].split(",")[0]
+        elif line.strip().startswith("resources:") and rule:
+            jobs.setdefault(rule, line.strip())
+            if model:
+                jobs.setdefault(f"{rule} {model}", line.strip())
     return jobs
 
 
@@ -48,13 +52,15 @@ def test_profile_dry_run(tmp_path, profile):
     proc = snakemake(work, *args)
     assert "workflow specific profile profiles/default" in proc.stdout + proc.stderr
     jobs = _dry_run_jobs(proc)
-    assert {"train_nn", "train_bdt", "generate_shard", "train_jet_tagger", "weak_train"} <= set(jobs), jobs
+    assert {"generate", "train deep", "train bdt", "train cnn", "train dense", "score", "metrics"} <= set(jobs), jobs
+    for network in ("train deep", "train cnn", "train dense"):
+        assert "gpu=1" in jobs[network]
+    for other in ("train bdt", "train multiplicity", "generate", "score"):
+        assert "gpu=1" not in jobs[other], other
     if profile == "slurm":
-        assert "gpu=1" in jobs["train_nn"] and "slurm_partition=main" in jobs["train_nn"]
-        assert "gpu=" not in jobs["train_bdt"] and "cpus_per_task=8" in jobs["train_bdt"]
-        assert "gpu=" not in jobs["generate_shard"]
+        assert "slurm_partition=main" in jobs["train deep"] and "cpus_per_task=4" in jobs["train bdt"]
     if profile == "htcondor":
-        assert "request_gpus=1" in jobs["train_nn"] and "request_gpus" not in jobs["train_bdt"]
+        assert "request_gpus=1" in jobs["train deep"] and "request_gpus=0" in jobs["train bdt"]
 
 
 def _running_training_outputs(session: int) -> list[str]:
@@ -70,8 +76,8 @@ def _running_training_outputs(session: int) -> list[str]:
         except (OSError, ProcessLookupError):
             continue
         args = [a.decode() for a in argv if a]
-        if any(a.endswith("scripts/train.py") for a in args) and "--output" in args:
-            outputs.append(args[args.index("--output") + 1])
+        if any(a.endswith("scripts/train.py") for a in args) and "--models" in args:
+            outputs.append(args[args.index("--models") + 1])
     return outputs
 
 
@@ -146,8 +152,8 @@ def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
     snakemake(local, configfiles=files)
     env_args = ["--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
                 "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
-                "--set-resources", "train_nn:gpu=0", "train_nn:mem_mb=1000", "train_bdt:mem_mb=1000",
-                "train_bdt:cpus_per_task=1", "--set-threads", "train_bdt=1", "train_nn=1",
+                "--set-resources", "train:gpu=0", "train:mem_mb=1000", "train:cpus_per_task=1",
+                "--set-threads", "train=1",
                 "--jobs", "4", "--latency-wait", "5"]
     cmd = [*SNAKEMAKE, *env_args, "--configfile", *files]
     proc = subprocess.run(cmd, cwd=remote, env=slurm_cluster.env, capture_output=True, text=True, timeout=900)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hepml.config import SCHEMA, ConfigError, definition_defaults, load_schema, validate_config
+from hepml.core.config import SCHEMA, ConfigError, definition_defaults, load_schema, validate_config
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,10 +3,10 @@ import gzip
 import numpy as np
 import pytest
 
-from hepml.convert import convert_csv
-from hepml.csvparse import CSVFormatError
-from hepml.schema import columns
-from hepml.store import read_events, read_matrix
+from hepml.benchmark.uci import convert_csv
+from hepml.benchmark.csvparse import CSVFormatError
+from hepml.benchmark.columns import columns
+from hepml.core.store import read_events, read_matrix
 from tests.conftest import uci_text
 
 
@@ -24,7 +24,7 @@ def test_roundtrip_values_and_labels(uci_gz, tmp_path):
 
 def test_small_blocks_stream_the_file(uci_gz, tmp_path):
     """Block boundaries fall mid-line; the result must not depend on them."""
-    from hepml.convert import iter_csv_blocks
+    from hepml.benchmark.uci import iter_csv_blocks
 
     path, values = uci_gz(rows=700, n_columns=19, name="SUSY.csv.gz")
     blocks = [v for v, _ in iter_csv_blocks(path, 19, block_bytes=4000, threads=2)]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from hepml.csvparse import CSVFormatError, parse_block
+from hepml.benchmark.csvparse import CSVFormatError, parse_block
 from tests.conftest import uci_text
 
 

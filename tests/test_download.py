@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from hepml.download import ChecksumError, DownloadError, Mirror, fetch
+from hepml.core.download import ChecksumError, DownloadError, Mirror, fetch
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()

@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import vector
 
-from hepml.generation import ragged
-from hepml.generation.detector import btag_levels, reconstruct
-from hepml.generation.features import neutrino_pz, super_razor
-from hepml.generation.pythia import GeneratedBatch, Particles, parse_message_statistics
-from hepml.generation.shards import generate_shard, merge_records
-from hepml.generation.validation import (
+from hepml.benchmark.generation import ragged
+from hepml.benchmark.generation.detector import btag_levels, reconstruct
+from hepml.benchmark.generation.features import neutrino_pz, super_razor
+from hepml.core.pythia import GeneratedBatch, Particles, parse_message_statistics
+from hepml.benchmark.generation.shards import generate_shard, merge_records
+from hepml.benchmark.generation.validation import (
     HIGGS_PEAKS, btag_efficiencies, endpoints, half_sample_mode, load_shards, mass_peaks,
 )
-from hepml.store import read_store
+from hepml.core.store import read_store
 from tests.helpers import default_config, detector_card
 
 CONFIG = default_config()

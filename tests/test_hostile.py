@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hepml.store import write_events
+from hepml.core.store import write_events
 from tests.conftest import uci_text
 from tests.workflow_helpers import RESULTS, ROOT, copy_workflow, snakemake
 
@@ -68,7 +68,7 @@ def test_a_name_that_tries_to_run_a_command_fails_the_schema_and_never_runs(tmp_
 def test_every_shell_substitution_is_quoted():
     """In every rule, {input}, {output}, {log} and string params reach the shell as {x:q}."""
     numeric = {"threads", "params.events", "params.seed", "params.retries", "params.timeout",
-               "params.max_jets", "params.half_width"}
+               "params.max_events", "params.half_width"}
     unquoted = []
     for rules in (ROOT / "workflow" / "rules").glob("*.smk"):
         for m in re.finditer(r"\{((input|output|log|params|threads|resources)[A-Za-z0-9_.]*)(:q)?\}", rules.read_text()):
@@ -127,39 +127,41 @@ def test_a_garbled_split_stops_training_naming_the_file(e2e_copy):
     middle = len(raw) // 2
     raw[middle : middle + 8] = bytes(b ^ 0x5A for b in raw[middle : middle + 8])
     split.write_bytes(bytes(raw))
-    model = f"{RESULTS}/models/susy/pythia/low/bdt/seed0.json"
-    proc = snakemake(e2e_copy, model, "--force", "--allowed-rules", "train_bdt", check=False)
+    model = f"{RESULTS}/models/benchmark/susy/pythia/low/bdt/all/seed0.model"
+    proc = snakemake(e2e_copy, model, "--force", "--allowed-rules", "train", check=False)
     assert proc.returncode != 0
-    log = (e2e_copy / RESULTS / "logs/train/susy_pythia_low_bdt_seed0.log").read_text().strip().splitlines()
+    log = (e2e_copy / RESULTS / "logs/train/benchmark_susy_pythia_low_bdt_all.log").read_text().strip().splitlines()
     assert re.match(r"error: .*split/train.root: .*(checksum|corrupt)", log[-1]), log[-3:]
 
 
 def test_a_deleted_model_is_remade_and_the_manifest_follows(e2e_copy):
-    model = e2e_copy / RESULTS / "models/higgs/pythia/complete/deep/seed1.pt"
+    relative = f"{RESULTS}/models/benchmark/higgs/pythia/complete/deep/all/seed1.model"
+    model = e2e_copy / relative
     model.unlink()
     dry = snakemake(e2e_copy, "-n")
-    assert "models/higgs/pythia/complete/deep/seed1.pt" in dry.stdout
+    assert relative in dry.stdout
     snakemake(e2e_copy)
     manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())
-    assert model.exists() and manifest["files"][f"{RESULTS}/models/higgs/pythia/complete/deep/seed1.pt"]["rule"] == "train_nn"
+    assert model.exists() and manifest["files"][relative]["rule"] == "train"
     assert all((e2e_copy / p).exists() for p in manifest["files"])
 
 
 def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
     train = tmp_path / "train.root"
-    from hepml.schema import columns
+    from hepml.benchmark.columns import columns
 
     cols = columns("susy")
     write_events(train, {c: (np.zeros(50, np.int32) if c == "label" else np.random.default_rng(0).normal(size=50))
                          for c in cols})
+    spec = {"kind": "bdt", "config": {"n_estimators": 5, "max_depth": 2, "learning_rate": 0.3,
+                                      "early_stopping_rounds": 2, "subsample": 1.0, "device": "cpu"}}
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/train.py"), "--dataset", "susy", "--feature-set", "low",
-                           "--model", "bdt", "--model-config", json.dumps({"n_estimators": 5, "max_depth": 2,
-                           "learning_rate": 0.3, "early_stopping_rounds": 2, "subsample": 1.0, "device": "cpu"}),
-                           "--train", str(train), "--val", str(train), "--seed", "0", "--threads", "1",
-                           "--output", str(tmp_path / "m.json"), "--history", str(tmp_path / "h.json")],
+                           "--spec", json.dumps(spec), "--task", "all", "--task-config", "{}",
+                           "--train", str(train), "--val", str(train), "--seeds", "0", "--threads", "1",
+                           "--models", str(tmp_path / "m.model"), "--histories", str(tmp_path / "h.json")],
                           capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         f"error: {train}: no signal (label 1) events among its 50; a classifier needs both classes "
         "(is the sample or the split too small?)"]
-    assert not (tmp_path / "m.json").exists()
+    assert not (tmp_path / "m.model").exists()

@@ -4,13 +4,12 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from hepml.download import Mirror, fetch, sha256sum
+from hepml.core.download import Mirror, fetch, sha256sum
 from hepml.jets.energyflow import convert_npz, from_padded
 from hepml.jets.generation import generate_jet_shard
 from hepml.jets.images import jet_images
 from hepml.jets.observables import jet_observables
 from hepml.jets.store import read_jets
-from hepml.jets.tagging import tagger_metrics
 from tests.helpers import default_config
 
 
@@ -79,24 +78,13 @@ def test_observables_closed_form():
     assert obs["ptd"][0] == pytest.approx(np.sqrt(60**2 + 40**2) / 100)
 
 
-def test_tagger_metrics_rejection_and_sic():
-    rng = np.random.default_rng(0)
-    labels = np.r_[np.ones(20000), np.zeros(20000)].astype(int)
-    scores = np.r_[rng.normal(1, 1, 20000), rng.normal(0, 1, 20000)]
-    m = tagger_metrics(scores, labels)
-    # 50% quark efficiency: cut at 1; gluon efficiency = P(N(0,1) > 1) = 0.1587
-    assert m["gluon_rejection_at_50"] == pytest.approx(1 / 0.1587, rel=0.05)
-    assert 0.74 < m["auc"] < 0.77
-    # no curve point rests on fewer than 10 gluon jets
-    assert min(m["roc"]["gluon_efficiency"]) * 20000 >= 10
-    sic = np.array(m["sic"])
-    assert np.allclose(sic, np.array(m["roc"]["quark_efficiency"]) / np.sqrt(m["roc"]["gluon_efficiency"]))
-
-
 @pytest.mark.parametrize("flavour, label", [("quark", 1), ("gluon", 0)])
 def test_label_comes_from_the_hard_process(tmp_path, flavour, label):
     out = tmp_path / f"{flavour}.root"
-    n = generate_jet_shard(flavour, 0, 300, 5, default_config()["jets"]["generation"], out, progress=False)
+    record = generate_jet_shard(flavour, 0, 300, 5, default_config()["jets"]["generation"], out,
+                                tmp_path / "record.json", progress=False)
+    n = record["events_selected"]
+    assert record["events_generated"] == 300 and record["variants"][0]["sigma_mb"] > 0
     jets = read_jets(out)
     assert n == len(jets["label"]) > 20 and np.all(jets["label"] == label)
     assert np.all((jets["jet_pt"] > 500) & (jets["jet_pt"] < 550) & (np.abs(jets["jet_y"]) < 2))
@@ -142,3 +130,22 @@ def test_energyflow_bad_file_is_named(tmp_path):
         convert_npz([bad], tmp_path / "j.root")
     with pytest.raises(ValueError, match="X has 2 jets but y has 3"):
         from_padded(np.zeros((2, 2, 4)), np.array([0, 1, 1]))
+
+
+@pytest.mark.parametrize("flavours, allowed", [(3, {1, 2, 3}), (5, {1, 2, 3, 4, 5})])
+def test_quark_jets_are_light_quarks_by_default(flavours, allowed):
+    """The EnergyFlow sample has u, d, s quark jets only; quark_flavours: 3 (the default) matches it."""
+    import awkward as ak
+
+    from hepml.core.pythia import _capture_stdout, make_pythia
+    from hepml.jets.generation import settings
+
+    cfg = {**default_config()["jets"]["generation"], "quark_flavours": flavours}
+    assert default_config()["jets"]["generation"]["quark_flavours"] == 3
+    pythia = make_pythia(settings("quark", cfg) + ["HadronLevel:all = off"], 3)
+    with _capture_stdout():
+        batch = pythia.nextBatch(1500, "skip")
+    prt = batch.prt
+    outgoing = np.abs(ak.to_numpy(ak.flatten(prt.id[(prt.status == -23) & (abs(prt.id) <= 6)])))
+    assert len(outgoing) > 1000 and set(np.unique(outgoing)) <= allowed
+    assert flavours == 3 or {4, 5} <= set(outgoing)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from hepml.metrics import check_scores, classifier_metrics
-from hepml.significance import (
+from hepml.core.metrics import check_scores, classifier_metrics
+from hepml.core.significance import (
     asimov_z, asimov_z_uncertainty, background_quantile_edges, best_cut, best_threshold_significance,
     binned_significance, expected_yields, pyhf_discovery_z, significance_at_cuts,
 )

@@ -4,9 +4,9 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from hepml.schema import columns, feature_set
-from hepml.splits import merge_shuffled, split_ranges, split_store
-from hepml.store import StoreError, StoreWriter, n_events, read_events, read_store, write_events
+from hepml.benchmark.columns import columns, feature_set
+from hepml.core.splits import merge_shuffled, split_ranges, split_store
+from hepml.core.store import StoreError, StoreWriter, n_events, read_events, read_store, write_events
 
 
 def test_feature_sets_follow_the_uci_layout():

@@ -1,14 +1,20 @@
+"""Training: every model kind behind the pipeline's interface learns a toy, saves and loads to the
+same scores, and is reproducible on the CPU; the paper's schedule; the BDT."""
+
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
 from sklearn.metrics import roc_auc_score
 
-from hepml.bdt import predict_bdt, train_bdt
-from hepml.tabular import load_network, predict_network, save_network, train_network
-from hepml.training import Recipe, _optimizer, _set_schedule
+from hepml.core.bdt import predict_bdt, train_bdt
+from hepml.core.training import Recipe, _optimizer, _set_schedule
+from hepml.pipeline.models import ModelSpec, TrainingData, load_model, save_model, train_model
 from tests.helpers import default_config
 
-FAST = Recipe.with_defaults(batch_size=128, max_epochs=8, lr=3e-3, patience=3)
+RECIPE = dataclasses.asdict(Recipe.with_defaults(batch_size=128, max_epochs=8, lr=3e-3, patience=3))
+NETWORK = {"layers": 2, "width": 32, "activation": "tanh", "device": "auto"}
 
 
 def toy(n=4000, seed=0):
@@ -17,36 +23,62 @@ def toy(n=4000, seed=0):
     x = rng.normal(size=(n, 5)).astype(np.float32) * 10 + 50   # unstandardised inputs
     x[:, 0] += 15 * y
     x[:, 1] += 10 * y * (x[:, 2] > 50)
-    return x, y.astype(np.float32)
+    return x, y
+
+
+def data(n=4000, n_val=4000):
+    (x, y), (xv, yv) = toy(n), toy(n_val, seed=1)
+    return TrainingData(x, y.astype(np.float32), xv, yv.astype(np.float32), val_truth=yv)
 
 
 def test_network_learns_toy_and_standardises_with_train_statistics():
-    x, y = toy()
-    xv, yv = toy(seed=1)
-    model, history = train_network(x, y, xv, yv, 2, 32, FAST, seed=0, progress=False)
-    assert np.allclose(model.standardize.mean.numpy(), x.mean(axis=0), rtol=1e-5)
-    assert roc_auc_score(yv, predict_network(model, xv)) > 0.85
+    d = data()
+    model, history = train_model(ModelSpec("mlp", NETWORK, RECIPE), d, seed=0, progress=False)
+    assert np.allclose(model.standardize.mean.numpy(), d.x.mean(axis=0), rtol=1e-5)
     assert history["epochs"][-1]["val_auc"] > 0.85 and history["device"] == "cpu"
+    assert "seconds" not in history["epochs"][0]  # no wall-clock in a reproducible output
+
+
+@pytest.mark.parametrize("kind, config", [("mlp", NETWORK), ("bdt", None), ("observable", {"column": "x0"})])
+def test_every_kind_saves_and_loads_to_the_same_scores(tmp_path, kind, config):
+    d = data(2000, 1000)
+    spec = ModelSpec(kind, config or {**default_config()["bdt"], "n_estimators": 30},
+                     RECIPE if kind == "mlp" else None)
+    if kind == "observable":
+        d = dataclasses.replace(d, x=d.x[:, :1], x_val=d.x_val[:, :1])
+    model, _ = train_model(spec, d, seed=0, progress=False)
+    names = ["x0"] if kind == "observable" else list("abcde")
+    save_model(spec, model, names, tmp_path / "m.model")
+    predict, inputs = load_model(tmp_path / "m.model")
+    assert inputs == names
+    scores = predict(d.x_val)
+    assert scores.dtype == np.float64 and roc_auc_score(d.val_truth, scores) > 0.8
+    predict_again, _ = load_model(tmp_path / "m.model")
+    assert np.array_equal(predict_again(d.x_val), scores)
+
+
+def test_an_observable_is_oriented_on_the_training_set():
+    d = data(2000, 1000)
+    flipped = dataclasses.replace(d, x=-d.x[:, :1], x_val=-d.x_val[:, :1])
+    model, history = train_model(ModelSpec("observable", {"column": "x0"}), flipped, seed=0)
+    assert history["sign"] == -1.0 and model["sign"] == -1.0
 
 
 def test_same_seed_same_weights_on_cpu():
-    x, y = toy(1000)
-    xv, yv = toy(500, seed=1)
-    a, _ = train_network(x, y, xv, yv, 2, 16, Recipe.with_defaults(batch_size=64, max_epochs=2), seed=3, progress=False)
-    b, _ = train_network(x, y, xv, yv, 2, 16, Recipe.with_defaults(batch_size=64, max_epochs=2), seed=3, progress=False)
-    c, _ = train_network(x, y, xv, yv, 2, 16, Recipe.with_defaults(batch_size=64, max_epochs=2), seed=4, progress=False)
+    d = data(1000, 500)
+    spec = ModelSpec("mlp", {**NETWORK, "width": 16}, {**RECIPE, "batch_size": 64, "max_epochs": 2})
+    a, _ = train_model(spec, d, seed=3, progress=False)
+    b, _ = train_model(spec, d, seed=3, progress=False)
+    c, _ = train_model(spec, d, seed=4, progress=False)
     sa, sb, sc = a.state_dict(), b.state_dict(), c.state_dict()
     assert all(torch.equal(sa[k], sb[k]) for k in sa)
     assert not all(torch.equal(sa[k], sc[k]) for k in sa)
 
 
-def test_save_load_roundtrip(tmp_path):
-    x, y = toy(500)
-    model, _ = train_network(x, y, x, y, 1, 8, Recipe.with_defaults(max_epochs=1), seed=0, progress=False)
-    save_network(model, {"layers": 1, "width": 8, "dropout": 0.0}, list("abcde"), tmp_path / "m.pt")
-    loaded, columns = load_network(tmp_path / "m.pt")
-    assert columns == list("abcde")
-    assert np.array_equal(predict_network(model, x), predict_network(loaded, x))
+def test_a_bdt_cannot_learn_from_label_proportions():
+    d = dataclasses.replace(data(200, 100), loss="llp")
+    with pytest.raises(ValueError, match="cannot learn from label proportions"):
+        train_model(ModelSpec("bdt", default_config()["bdt"]), d, seed=0)
 
 
 def test_paper_schedule_decays_lr_and_raises_momentum():
@@ -63,14 +95,15 @@ def test_paper_schedule_decays_lr_and_raises_momentum():
     assert opt.param_groups[0]["lr"] == 1e-6 and opt.param_groups[0]["momentum"] == pytest.approx(0.99)
 
 
-def test_unknown_recipe_key_is_named():
+def test_recipes_are_complete_or_refused():
     with pytest.raises(ValueError, match="unknown training recipe keys \\['lr_typo'\\]"):
-        Recipe.from_dict({"lr_typo": 1})
+        Recipe.from_dict({**RECIPE, "lr_typo": 1})
+    with pytest.raises(ValueError, match="misses \\['patience'\\]"):
+        Recipe.from_dict({k: v for k, v in RECIPE.items() if k != "patience"})
 
 
 def test_bdt_learns_toy():
-    x, y = toy()
-    xv, yv = toy(seed=1)
+    (x, y), (xv, yv) = toy(), toy(seed=1)
     booster, history = train_bdt(x, y, xv, yv, {**default_config()["bdt"], "n_estimators": 50}, seed=0, threads=1)
     assert roc_auc_score(yv, predict_bdt(booster, xv)) > 0.85
     assert len(history["val_auc"]) >= 1

@@ -5,9 +5,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from hepml.training import Recipe
-from hepml.weak.methods import train_weak, truth_auc
-from hepml.weak.mixtures import WeakSample, build_weak_sample, mixture_indices
+from hepml.core.roc import auc
+from hepml.core.training import Recipe
+from hepml.pipeline.models import ModelSpec, TrainingData, predict_network, train_model
+from hepml.weak.methods import weak_training_data
+from hepml.weak.mixtures import WeakSample, build_weak_sample, mixture_indices, mixtures_of
 
 
 def toy(n, seed):
@@ -20,7 +22,16 @@ def toy(n, seed):
     return x, y
 
 
-RECIPE = Recipe.with_defaults(batch_size=256, max_epochs=15, lr=3e-3, patience=3)
+RECIPE = dataclasses.asdict(Recipe.with_defaults(batch_size=256, max_epochs=15, lr=3e-3, patience=3))
+ONE_EPOCH = dataclasses.asdict(Recipe.with_defaults(max_epochs=1))
+
+
+def network(width, recipe=RECIPE, layers=2):
+    return ModelSpec("mlp", {"layers": layers, "width": width, "activation": "relu", "device": "cpu"}, recipe)
+
+
+def truth_auc(spec, model, x, labels):
+    return auc(labels, predict_network(model, x, spec))
 
 
 def test_mixtures_have_exact_fractions_and_are_disjoint():
@@ -48,12 +59,21 @@ def test_weak_training_cannot_see_truth_labels():
     # the mixture index is not the truth: within a mixture both classes are present
     assert set(np.unique(sample.fraction)) == {np.float32(0.8), np.float32(0.2)}
     with pytest.raises(TypeError, match="WeakSample"):
-        train_weak("cwola", (x, y), (x, y), 1, 8, RECIPE, seed=0)
+        weak_training_data("cwola", (x, y), (x, y))
     # same mixtures, truth scrambled afterwards: the trained model is identical
-    a, _ = train_weak("llp", sample, sample, 1, 8, Recipe.with_defaults(max_epochs=1), seed=0)
+    spec = network(8, ONE_EPOCH, layers=1)
+    a, _ = train_model(spec, weak_training_data("llp", sample, sample), seed=0, progress=False)
     y[:] = 0
-    b, _ = train_weak("llp", sample, sample, 1, 8, Recipe.with_defaults(max_epochs=1), seed=0)
+    b, _ = train_model(spec, weak_training_data("llp", sample, sample), seed=0, progress=False)
     assert all(np.array_equal(p.detach().numpy(), q.detach().numpy()) for p, q in zip(a.parameters(), b.parameters()))
+
+
+def test_every_point_of_a_scan_has_the_same_mixture_size():
+    x, y = toy(4000, 0)
+    sizes = {f2: len(mixtures_of(x, y, [0.8, f2], 0, 0.25, "train.npz").x) for f2 in (0.1, 0.4, 0.7)}
+    assert set(sizes.values()) == {2 * 1000}
+    with pytest.raises(ValueError, match="train.npz: not enough events .* lower weak.mixture_fraction"):
+        mixtures_of(x, y, [0.8, 0.7], 0, 0.5, "train.npz")
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +81,16 @@ def toy_results():
     x, y = toy(40000, 1)
     xv, yv = toy(10000, 2)
     xt, yt = toy(20000, 3)
-    sup, sign = train_weak("supervised", (x, y.astype(np.float32)), (xv, yv.astype(np.float32)), 2, 32, RECIPE, 0)
-    out = {"supervised": truth_auc(sup, sign, xt, yt)}
+    spec = network(32)
+    supervised = TrainingData(x, y.astype(np.float32), xv, yv.astype(np.float32), val_truth=yv)
+    sup, _ = train_model(spec, supervised, 0, progress=False)
+    out = {"supervised": truth_auc(spec, sup, xt, yt)}
     for f2 in (0.2, 0.75):
         train = build_weak_sample(x, y, [0.8, f2], 1, size=10_000)
         val = build_weak_sample(xv, yv, [0.8, f2], 2, size=2_500)
         for method in ("cwola", "llp"):
-            model, sign = train_weak(method, train, val, 2, 32, RECIPE, 0)
-            out[method, f2] = truth_auc(model, sign, xt, yt)
+            model, _ = train_model(spec, weak_training_data(method, train, val), 0, progress=False)
+            out[method, f2] = truth_auc(spec, model, xt, yt)
     return out
 
 

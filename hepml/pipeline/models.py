@@ -141,7 +141,7 @@ def load_model(path: str | os.PathLike):
         from ..core.bdt import load_bdt, predict_bdt
 
         booster, inputs = load_bdt(path)
-        return (lambda x: predict_bdt(booster, x)), inputs
+        return (lambda x: predict_bdt(booster, x).astype(np.float64)), inputs
     import torch
 
     blob = torch.load(path, map_location="cpu", weights_only=True)

@@ -30,10 +30,11 @@ rule train:
         mem_mb=4000,
         runtime=120,
         gpu=lambda w: 1 if spec(w).kind in ("mlp", "cnn") else 0,
+        request_gpus=lambda w: 1 if spec(w).kind in ("mlp", "cnn") else 0,
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-        " --seeds {params.seeds} --threads {threads} --models {output.models:q} --histories {output.histories:q}"
+        " --seeds {params.seeds:q} --threads {threads} --models {output.models:q} --histories {output.histories:q}"
         " > {log:q} 2>&1"
 
 
@@ -71,5 +72,5 @@ rule metrics:
     log:
         f"{RESULTS}/logs/metrics/{LOG}_{{evaluation}}.log",
     shell:
-        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds} --scores {input:q}"
+        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds:q} --scores {input:q}"
         " --significance {params.significance:q} --outputs {output:q} > {log:q} 2>&1"
