@@ -122,7 +122,7 @@ def test_energyflow_source_plans_verified_downloads(e2e):
     (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
     assert dry.stdout.count("rule download:") == 2 and dry.stdout.count("rule verify_download:") == 2
-    assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "convert_energyflow" in dry.stdout
+    assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "rule convert:" in dry.stdout
 
 
 def test_generation_records_and_validation_report(e2e):

@@ -47,6 +47,7 @@ def same_output(a: Path, b: Path) -> None:
 
 
 def outputs_of(workdir: Path) -> list[Path]:
-    """Every file under results/, relative to ``workdir`` (logs excluded)."""
+    """Every file under results/, relative to ``workdir`` (logs and timings excluded)."""
     base = workdir / RESULTS
-    return sorted(p.relative_to(workdir) for p in base.rglob("*") if p.is_file() and "logs" not in p.parts)
+    return sorted(p.relative_to(workdir) for p in base.rglob("*")
+                  if p.is_file() and not {"logs", "benchmarks"} & set(p.relative_to(base).parts))

@@ -60,6 +60,11 @@ def metric_files(cells):
     return [f"{RESULTS}/metrics/{c.path}/{c.evaluation}/seed{s}.json" for c in cells for s in SEEDS]
 
 
+def study_metrics(w):
+    """The metric records of every cell of one study of one sample."""
+    return metric_files([c for c in CELLS if (c.study, c.dataset, c.source) == (w.study, w.dataset, w.source)])
+
+
 def part_file(dataset, source, part):
     """The file a model reads a split part from: the store, or the jet features."""
     if dataset == "qg":

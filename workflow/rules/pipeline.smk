@@ -2,10 +2,11 @@
 # train every seed, score every seed's model, compute every seed's metrics. Each seed has its own
 # files; a cell's seeds run in one job (one process start, and one vectorised ensemble where the
 # model allows it).
-MODELS = f"{RESULTS}/models/{CELL}/seed{{seed}}"
+MODELS = f"{RESULTS}/models/{CELL}/seed{{seed}}.model"
+HISTORIES = f"{RESULTS}/models/{CELL}/seed{{seed}}.history.json"
 SCORES = f"{RESULTS}/scores/{CELL}/{{evaluation}}/seed{{seed}}.npz"
 METRICS = f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json"
-LOG = CELL.replace("/", "_")
+LOG = "{study}_{dataset}_{source}_{fset}_{model}_{task}"
 
 
 rule train:
@@ -15,8 +16,8 @@ rule train:
         train=lambda w: part_file(w.dataset, w.source, "train"),
         val=lambda w: part_file(w.dataset, w.source, "val"),
     output:
-        models=expand(MODELS + ".model", seed=SEEDS, allow_missing=True),
-        histories=expand(MODELS + ".history.json", seed=SEEDS, allow_missing=True),
+        models=expand(MODELS, seed=SEEDS, allow_missing=True),
+        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
     params:
         spec=lambda w: spec_json(spec(w)),
         task_config=lambda w: as_json(studies.task_config(config, cell_of(w))),

@@ -2,10 +2,6 @@
 # samples against truth, and the provenance manifest.
 
 
-def study_metrics(w):
-    return metric_files([c for c in CELLS if (c.study, c.dataset, c.source) == (w.study, w.dataset, w.source)])
-
-
 rule tables:
     conda:
         ENV
