@@ -1,0 +1,119 @@
+"""Train the seeds of one cell together: a vectorised ensemble of identical networks.
+
+Small networks leave a GPU (and the vector units of a CPU) mostly idle; stacking E networks'
+parameters (``torch.func.stack_module_state``) and running them with ``vmap`` does E trainings
+for little more than the cost of one. Each member is exactly what :func:`hepml.core.training.fit`
+would train alone with the same seed:
+
+* its own initialisation (built after ``seed_everything(seed)``),
+* its own batch order (a generator seeded with its seed, one permutation per epoch),
+* its own early stopping (a member that stops keeps its best weights; the others go on),
+
+so a member agrees with the same seed trained alone up to floating-point summation order
+(``tests/test_ensemble.py``). The learning-rate schedule depends only on the step, the same for
+every member. On CUDA the step runs as one CUDA graph when ``cuda_graph`` is set (launch-bound
+small batches, e.g. the paper recipe's batch of 100).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import nn
+from torch.func import functional_call, stack_module_state, vmap
+from tqdm.auto import tqdm
+
+from .device import seed_everything
+from .roc import auc as roc_auc
+from .training import History, Recipe, _optimizer_for, _set_schedule
+
+
+def _member_losses(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy of each member over its batch: (E, B) -> (E,)."""
+    return nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").mean(dim=1)
+
+
+def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torch.Tensor, y_train: torch.Tensor,
+                 x_val: torch.Tensor, y_val: torch.Tensor, recipe: Recipe, val_truth: np.ndarray | None = None,
+                 threads: int | None = None, progress: bool = True, desc: str = "ensemble",
+                 predict_batch: int = 65536) -> list[tuple[nn.Module, History]]:
+    """Train one network per seed together; return each member (best weights restored) and its history."""
+    device = x_train.device
+    members = []
+    for seed in seeds:
+        seed_everything(seed, threads)
+        members.append(build().to(device))
+    params, buffers = stack_module_state(members)
+    params = {k: v.detach().requires_grad_() for k, v in params.items()}
+    base = copy.deepcopy(members[0]).to("meta")
+
+    def forward(p, b, x):
+        return functional_call(base, (p, b), (x,))
+
+    batched = vmap(forward, in_dims=(0, 0, 0), randomness="different")
+    shared_input = vmap(forward, in_dims=(0, 0, None), randomness="different")
+    opt = _optimizer_for(list(params.values()), recipe)
+    generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
+    e, n = len(seeds), len(x_train)
+    histories = [History() for _ in seeds]
+    best_loss = [math.inf] * e
+    best_state: list[dict | None] = [None] * e
+    best_epoch = [-1] * e
+    reference: list[list[float]] = [[] for _ in seeds]
+    active = [True] * e
+    truth = val_truth if val_truth is not None else y_val.cpu().numpy()
+    binary = set(np.unique(truth).tolist()) == {0, 1}
+    step = 0
+    bar = tqdm(range(recipe.max_epochs), desc=desc, disable=not progress, leave=False)
+    for epoch in bar:
+        for p in params.values():
+            p.requires_grad_(True)
+        perms = torch.stack([torch.randperm(n, generator=g) for g in generators]).to(device)
+        batches = list(perms.split(recipe.batch_size, dim=1))
+        totals = torch.zeros(e, device=device)
+        for idx in batches:
+            _set_schedule(opt, recipe, epoch, step, len(batches))
+            losses = _member_losses(batched(params, buffers, x_train[idx]), y_train[idx])
+            opt.zero_grad(set_to_none=True)
+            losses.sum().backward()
+            opt.step()
+            totals += losses.detach()
+            step += 1
+        with torch.no_grad():
+            logits = torch.cat([shared_input(params, buffers, x_val[i : i + predict_batch])
+                                for i in range(0, len(x_val), predict_batch)], dim=1)
+            val_losses = nn.functional.binary_cross_entropy_with_logits(
+                logits, y_val.expand_as(logits), reduction="none").mean(dim=1).tolist()
+        train_losses = (totals / len(batches)).tolist()
+        scores = logits.float().cpu().numpy()
+        for m in range(e):
+            if not active[m]:
+                continue
+            val_auc = roc_auc(truth, scores[m]) if binary else float("nan")
+            histories[m].log(epoch=epoch, train_loss=train_losses[m], val_loss=val_losses[m], val_auc=val_auc,
+                             events=n)
+            if val_losses[m] < best_loss[m]:
+                best_loss[m], best_epoch[m] = val_losses[m], epoch
+                best_state[m] = {k: v[m].detach().clone() for k, v in params.items()}
+            reference[m].append(best_loss[m])
+            if len(reference[m]) > recipe.patience:
+                then = reference[m][-recipe.patience - 1]
+                if best_loss[m] > then * (1 - recipe.min_rel_improvement) if then > 0 else best_loss[m] >= then:
+                    active[m] = False
+        bar.set_postfix(active=sum(active))
+        if not any(active):
+            break
+    bar.close()
+    out = []
+    for m, member in enumerate(members):
+        state = dict(member.state_dict())
+        if best_state[m] is not None:
+            state.update(best_state[m])
+        member.load_state_dict(state)
+        histories[m].best_epoch = best_epoch[m]
+        out.append((member, histories[m]))
+    return out
