@@ -18,11 +18,13 @@ def main():
     p.add_argument("--val", required=True)
     p.add_argument("--seeds", type=int, nargs="+", required=True)
     p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--ensemble", action=argparse.BooleanOptionalAction, required=True,
+                   help="train the seeds of a network cell together as one vectorised ensemble")
     p.add_argument("--models", nargs="+", required=True, help="one output per seed")
     p.add_argument("--histories", nargs="+", required=True, help="one output per seed")
     a = p.parse_args()
     train_cell(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
-               a.histories, a.threads, a.task_config)
+               a.histories, a.threads, a.task_config, a.ensemble)
 
 
 if __name__ == "__main__":

@@ -70,8 +70,6 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
     step = 0
     bar = tqdm(range(recipe.max_epochs), desc=desc, disable=not progress, leave=False)
     for epoch in bar:
-        for p in params.values():
-            p.requires_grad_(True)
         perms = torch.stack([torch.randperm(n, generator=g) for g in generators]).to(device)
         batches = list(perms.split(recipe.batch_size, dim=1))
         totals = torch.zeros(e, device=device)

@@ -67,13 +67,17 @@ class History:
         self.epochs.append(row)
 
 
-def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+def _optimizer_for(parameters, recipe: Recipe) -> torch.optim.Optimizer:
     if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(model.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+        return torch.optim.AdamW(parameters, lr=recipe.lr, weight_decay=recipe.weight_decay)
     if recipe.optimizer == "sgd":
-        return torch.optim.SGD(model.parameters(), lr=recipe.lr, momentum=recipe.momentum_start,
+        return torch.optim.SGD(parameters, lr=recipe.lr, momentum=recipe.momentum_start,
                                weight_decay=recipe.weight_decay)
     raise ValueError(f"unknown optimizer {recipe.optimizer!r}")
+
+
+def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    return _optimizer_for(model.parameters(), recipe)
 
 
 def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: int, steps_per_epoch: int) -> None:

@@ -100,6 +100,35 @@ def _fit_observable(spec: ModelSpec, data: TrainingData):
     return {"kind": "observable", "column": spec.config["column"], "sign": sign}, {"sign": sign}
 
 
+def can_train_together(spec: ModelSpec, datas: list[TrainingData]) -> bool:
+    """Whether a cell's seeds can train as one vectorised ensemble whose every member is the
+    network its seed trains alone: networks without dropout (a vectorised dropout draws other
+    masks) on the same inputs and labels with the binary cross-entropy (not the per-seed
+    mixtures of weak supervision)."""
+    dropout = spec.config["dropout"] if spec.kind == "cnn" else spec.recipe["dropout"] if spec.recipe else 0
+    return (spec.kind in ("mlp", "cnn") and not dropout and len(datas) > 1
+            and all(d.loss == "bce" for d in datas) and all(d.x is datas[0].x and d.y is datas[0].y for d in datas))
+
+
+def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], threads: int = 1, progress: bool = True):
+    """One network per seed trained together (``hepml.core.ensemble``); [(model, history)] per seed."""
+    import torch
+
+    from ..core.device import seed_everything, torch_device
+    from ..core.ensemble import fit_ensemble
+    from ..core.training import Recipe
+
+    seed_everything(seeds[0], threads)
+    dev = torch_device(spec.config["device"])
+    t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)  # noqa: E731
+    trained = fit_ensemble(lambda: build_network(spec, data.x), seeds, t(data.x), t(data.y), t(data.x_val),
+                           t(data.y_val), Recipe.from_dict(spec.recipe), val_truth=data.val_truth, threads=threads,
+                           progress=progress, desc=f"{spec.kind} x{len(seeds)}",
+                           predict_batch=PREDICT_BATCH[spec.kind])
+    return [(model.cpu().eval(), {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev),
+                                  "ensemble": len(seeds)}) for model, h in trained]
+
+
 def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1, progress: bool = True):
     """Train one model of ``spec`` on ``data`` with ``seed``; return (model, history)."""
     if spec.kind == "bdt":

@@ -5,7 +5,8 @@ job and each seed writes its own model, scores and metric record. The *task* say
 learns from:
 
 * ``all`` (or ``supervised``): the truth labels of every training event;
-* ``n<N>``: the truth labels of the first N training events (learning curves);
+* ``n<N>``: the truth labels of the first N training events (learning curves; capped by the
+  events the split has, the history records how many were used);
 * ``cwola_<f1>_<f2>`` / ``llp_<f1>_<f2>``: two mixtures of the training events with known signal
   fractions f1 and f2, and nothing else (weak supervision, ``hepml.weak``).
 """
@@ -20,7 +21,7 @@ import numpy as np
 from ..core.atomic import load_npz, save_npz, write_json
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from .inputs import input_names, load_inputs, select_inputs
-from .models import ModelSpec, TrainingData, load_model, save_model, train_model
+from .models import ModelSpec, TrainingData, can_train_together, load_model, save_model, train_ensemble, train_model
 
 log = logging.getLogger(__name__)
 WEAK_TASK = re.compile(r"^(cwola|llp)_([0-9.]+)_([0-9.]+)$")
@@ -54,9 +55,7 @@ def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, w
         return TrainingData(x, y.astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
     size = SIZE_TASK.match(task)
     if size:
-        n = int(size.group(1))
-        if n > len(x):
-            raise ValueError(f"{where[0]}: task {task} needs {n} training events, the split has {len(x)}")
+        n = min(int(size.group(1)), len(x))   # capped by what the sample has (the history says how many)
         check_classes(y[:n], f"{where[0]} (first {n} events)")
         return TrainingData(x[:n], y[:n].astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
     weak = WEAK_TASK.match(task)
@@ -74,16 +73,25 @@ def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, w
 
 def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train_path, val_path,
                seeds: list[int], model_paths: list, history_paths: list, threads: int = 1,
-               task_config: dict | None = None, progress: bool = True) -> None:
-    """Train one model per seed and write each one and its history."""
+               task_config: dict | None = None, ensemble: bool = True, progress: bool = True) -> None:
+    """Train one model per seed and write each one and its history. With ``ensemble``, networks
+    on shared inputs train together as one vectorised ensemble (``hepml.core.ensemble``)."""
     x, y = _load(dataset, feature_set, spec, train_path)
     x_val, y_val = _load(dataset, feature_set, spec, val_path)
     check_classes(y, train_path)
     check_classes(y_val, val_path)
     inputs = model_inputs(dataset, feature_set, spec)
-    for seed, model_path, history_path in zip(seeds, model_paths, history_paths, strict=True):
-        data = training_data(task, x, y, x_val, y_val, seed, task_config or {}, (train_path, val_path))
-        model, history = train_model(spec, data, seed, threads, progress)
+    if WEAK_TASK.match(task):   # every seed draws its own mixtures
+        datas = [training_data(task, x, y, x_val, y_val, seed, task_config or {}, (train_path, val_path))
+                 for seed in seeds]
+    else:
+        datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, (train_path, val_path))] * len(seeds)
+    if ensemble and can_train_together(spec, datas):
+        trained = train_ensemble(spec, datas[0], seeds, threads, progress)
+    else:
+        trained = [train_model(spec, data, seed, threads, progress) for seed, data in zip(seeds, datas)]
+    for seed, data, (model, history), model_path, history_path in zip(seeds, datas, trained, model_paths,
+                                                                        history_paths, strict=True):
         save_model(spec, model, inputs, model_path)
         write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history})
         log.info("%s: trained on %d events", model_path, len(data.x))

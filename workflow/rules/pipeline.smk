@@ -22,6 +22,7 @@ rule train:
         spec=lambda w: spec_json(spec(w)),
         task_config=lambda w: as_json(studies.task_config(config, cell_of(w))),
         seeds=SEEDS,
+        ensemble="--ensemble" if config["training"]["ensemble"] else "--no-ensemble",
     log:
         f"{RESULTS}/logs/train/{LOG}.log",
     benchmark:
@@ -35,7 +36,8 @@ rule train:
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-        " --seeds {params.seeds:q} --threads {threads} --models {output.models:q} --histories {output.histories:q}"
+        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} --models {output.models:q}"
+        " --histories {output.histories:q}"
         " > {log:q} 2>&1"
 
 

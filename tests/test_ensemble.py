@@ -1,0 +1,93 @@
+"""Vectorised ensembles: every member is the network its seed trains alone (same initialisation,
+batch order and early stopping), up to floating-point summation order."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from hepml.core.device import seed_everything
+from hepml.core.ensemble import fit_ensemble
+from hepml.core.nets import Classifier, mlp
+from hepml.core.roc import auc
+from hepml.core.training import Recipe, fit
+from hepml.pipeline.models import ModelSpec, TrainingData, build_network, can_train_together, train_ensemble
+
+SEEDS = [0, 1, 2, 3]
+
+
+def toy(n=12000, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n).astype(np.float32)
+    x = rng.normal(size=(n, 6)).astype(np.float32) * 3 + 10
+    x[:, 0] += 2 * y
+    x[:, 1] += 3 * y * (x[:, 2] > 10)
+    return x, y
+
+
+@pytest.fixture(scope="module")
+def trained():
+    (x, y), (xv, yv) = toy(), toy(600, 1)   # a small validation set: members stop at different epochs
+    recipe = Recipe.with_defaults(max_epochs=15, batch_size=200, patience=2, min_rel_improvement=0.005, lr=0.003)
+    t = torch.as_tensor
+
+    def build():
+        return Classifier(mlp(6, 2, 32), x.mean(0), x.std(0))
+
+    members = fit_ensemble(build, SEEDS, t(x), t(y), t(xv), t(yv), recipe, progress=False)
+    alone = []
+    for seed in SEEDS:
+        seed_everything(seed)
+        model = build()
+        history = fit(model, t(x), t(y), t(xv), t(yv), recipe, seed=seed, progress=False)
+        alone.append((model, history))
+    return members, alone, (xv, yv)
+
+
+def test_each_member_is_its_seed_trained_alone(trained):
+    members, alone, (xv, yv) = trained
+    for (m, hm), (a, ha) in zip(members, alone):
+        with torch.no_grad():
+            auc_m, auc_a = auc(yv, m(torch.as_tensor(xv)).numpy()), auc(yv, a(torch.as_tensor(xv)).numpy())
+        assert abs(auc_m - auc_a) < 0.005
+        assert hm.best_epoch == ha.best_epoch and len(hm.epochs) == len(ha.epochs)   # its own early stopping
+        for k, v in a.state_dict().items():
+            assert torch.allclose(m.state_dict()[k], v, atol=1e-4), k
+        assert [e["val_loss"] for e in hm.epochs] == pytest.approx([e["val_loss"] for e in ha.epochs], rel=1e-4)
+
+
+def test_members_differ_and_stop_on_their_own(trained):
+    members, alone, _ = trained
+    w = [m.net[0].weight.detach() for m, _ in members]
+    assert not torch.allclose(w[0], w[1])
+    stops = [len(h.epochs) for _, h in members]
+    assert stops == [len(h.epochs) for _, h in alone] and len(set(stops)) > 1, stops
+
+
+def test_what_trains_together():
+    x, y = toy(200)
+    d = TrainingData(x, y, x, y)
+    recipe = dataclasses.asdict(Recipe.with_defaults())
+    net = {"layers": 1, "width": 4, "activation": "tanh", "device": "cpu"}
+    assert can_train_together(ModelSpec("mlp", net, recipe), [d, d])
+    assert not can_train_together(ModelSpec("mlp", net, recipe), [d])
+    assert not can_train_together(ModelSpec("mlp", net, {**recipe, "dropout": 0.5}), [d, d])
+    assert not can_train_together(ModelSpec("mlp", net, recipe), [d, dataclasses.replace(d, x=x.copy())])
+    assert not can_train_together(ModelSpec("mlp", net, recipe), [dataclasses.replace(d, loss="llp")] * 2)
+    assert not can_train_together(ModelSpec("bdt", {}), [d, d])
+
+
+def test_a_cnn_ensemble_without_dropout():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 600).astype(np.float32)
+    images = rng.random((600, 1, 8, 8)).astype(np.float32)
+    images[:, 0, 4, 4] += 2 * y
+    cnn = {"filters": [4], "kernels": [3], "dense": 8, "dropout": 0.0, "device": "cpu"}
+    spec = ModelSpec("cnn", cnn, dataclasses.asdict(Recipe.with_defaults(max_epochs=3, batch_size=50)))
+    d = TrainingData(images, y, images, y, val_truth=y)
+    out = train_ensemble(spec, d, [0, 1], progress=False)
+    assert len(out) == 2 and all(h["ensemble"] == 2 for _, h in out)
+    seed_everything(0)
+    fresh = build_network(spec, images)
+    assert set(fresh.state_dict()) == set(out[0][0].state_dict())
