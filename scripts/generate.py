@@ -7,8 +7,8 @@ from hepml.core.cli import json_arg, run_main
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--dataset", required=True, choices=["higgs", "susy", "qg"])
-    p.add_argument("--process", required=True, choices=["signal", "background", "quark", "gluon"])
+    p.add_argument("--dataset", required=True, choices=["higgs", "susy", "qg", "hpar"])
+    p.add_argument("--process", required=True, help="signal, background, quark, gluon; signal_m<mass> for hpar")
     p.add_argument("--shard", type=int, required=True)
     p.add_argument("--events", type=int, required=True, help="events to generate (before selection)")
     p.add_argument("--seed", type=int, required=True, help="base seed of the sample")
@@ -24,8 +24,9 @@ def main():
     else:
         from hepml.benchmark.generation.shards import generate_shard
 
-        r = generate_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, a.detector, a.output,
-                           a.record)
+        dataset, process = ("higgs", "signal") if a.dataset == "hpar" else (a.dataset, a.process)
+        r = generate_shard(dataset, process, a.shard, a.events, a.seed, a.generation, a.detector, a.output,
+                           a.record, label=a.process)
     print(f"{a.output}: {r['events_selected']} selected events of {r['events_generated']} generated "
           f"(efficiency {r['efficiency']:.3f}); sigma = {r['sigma_mb']:.4g} +- {r['sigma_err_mb']:.2g} mb")
 

@@ -2,14 +2,14 @@
 """A study's tables or figure from its metric records, or a sample's feature plot (subcommands)."""
 import argparse
 
-from hepml.core.cli import run_main
+from hepml.core.cli import json_arg, run_main
 
 
 def tables(a):
     from hepml.core.records import read_records
     from hepml.pipeline.reports import write_study_tables
 
-    write_study_tables(a.study, a.dataset, a.source, read_records(a.metrics), a.csv, a.markdown, a.latex)
+    write_study_tables(a.study, a.dataset, a.source, read_records(a.metrics), a.csv, a.markdown, a.latex, a.held_out)
 
 
 def plot(a):
@@ -17,7 +17,7 @@ def plot(a):
     from hepml.core.records import read_records
     from hepml.pipeline.reports import study_figure
 
-    save(study_figure(a.study, a.dataset, a.source, read_records(a.metrics)), a.outputs)
+    save(study_figure(a.study, a.dataset, a.source, read_records(a.metrics), a.held_out), a.outputs)
 
 
 def features(a):
@@ -36,6 +36,7 @@ def main():
         s.add_argument("--dataset", required=True)
         s.add_argument("--source", required=True)
         s.add_argument("--metrics", nargs="+", required=True)
+        s.add_argument("--held-out", type=json_arg, required=True, help="JSON: the parameterized study's held-out masses")
         s.set_defaults(func=func)
         if name == "tables":
             for f in ("csv", "markdown", "latex"):

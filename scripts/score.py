@@ -13,9 +13,10 @@ def main():
     p.add_argument("--models", nargs="+", required=True)
     p.add_argument("--val", required=True)
     p.add_argument("--test", required=True)
+    p.add_argument("--evaluation", required=True, help="test, or m<mass> for the parameterized study")
     p.add_argument("--outputs", nargs="+", required=True, help="one per model")
     a = p.parse_args()
-    score_cell(a.dataset, a.feature_set, a.models, a.val, a.test, a.outputs)
+    score_cell(a.dataset, a.feature_set, a.models, a.val, a.test, a.outputs, a.evaluation)
 
 
 if __name__ == "__main__":

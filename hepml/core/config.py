@@ -148,6 +148,25 @@ def check_semantics(config: dict) -> None:
     if unknown:
         raise ConfigError(f"config key models: {unknown[0]!r} is neither one of {list(BUILTIN_MODELS)} "
                           f"nor a key of networks ({', '.join(sorted(config['networks']))})")
+    lc = config["learning_curve"]
+    for key, wanted, available in (("models", lc["models"], config["models"]),
+                                   ("feature_sets", lc["feature_sets"], config["feature_sets"])):
+        missing = [v for v in wanted if v not in available]
+        if lc["enabled"] and missing:
+            raise ConfigError(f"config key learning_curve.{key}: {missing[0]!r} is not in the benchmark's {key} "
+                              f"({', '.join(available)}); a learning curve ends at the benchmark cell")
+    par = config["parameterized"]
+    if par["enabled"]:
+        outside = [m for m in par["held_out"] if m not in par["masses"]]
+        if outside:
+            raise ConfigError(f"config key parameterized.held_out: {outside[0]} is not one of parameterized.masses")
+        if len(par["masses"]) - len(par["held_out"]) < 2:
+            raise ConfigError("config key parameterized.held_out: at least two masses must remain to train on")
+        h = config["generation"]["higgs"]["masses"]["h"]
+        for m in par["masses"]:
+            if m - par["hpm_gap"] <= h + 80.4:
+                raise ConfigError(f"config key parameterized.masses: at {m} GeV m(H+-) = {m - par['hpm_gap']:g} GeV "
+                                  f"is below m(h) + m(W) = {h + 80.4:g} GeV, so H+- -> W h is closed")
     if config["recipe"] not in config["recipes"]:
         raise ConfigError(f"config key recipe: {config['recipe']!r} is not a key of recipes "
                           f"({', '.join(sorted(config['recipes']))})")

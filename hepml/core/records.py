@@ -30,9 +30,8 @@ class Cell:
 
     @property
     def path(self) -> str:
-        """The cell's directory below models/, scores/ and metrics/."""
-        tail = "" if self.evaluation == "test" else f"/{self.evaluation}"
-        return f"{self.study}/{self.dataset}/{self.source}/{self.feature_set}/{self.model}/{self.task}{tail}"
+        """The cell's directory below models/ (scores/ and metrics/ add the evaluation)."""
+        return f"{self.study}/{self.dataset}/{self.source}/{self.feature_set}/{self.model}/{self.task}"
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,7 @@ class MetricRecord:
     n_background: int                   # of which background (the denominator of the rejection)
     rejection_50: float                 # 1 / background efficiency at 50% signal efficiency
     roc: Roc
+    train_events: int | None = None     # events the model was trained on
     z_binned: float | None = None       # significance (benchmark studies): pyhf, binned
     z_best_threshold: float | None = None
     best_threshold: float | None = None

@@ -64,19 +64,27 @@ def split_store(source: str | os.PathLike, outputs: dict[str, str | os.PathLike]
     return {p: b - a for p, (a, b) in ranges.items()}
 
 
+def _chunks(inputs, chunk: int, add_columns):
+    """Every input's chunks, with the columns ``add_columns[i](chunk)`` of its input added."""
+    for i, p in enumerate(inputs):
+        for data in iterate_store(p, step=chunk):
+            yield {**data, **add_columns[i](data)} if add_columns else data
+
+
 def merge_shuffled(inputs: list[str | os.PathLike], output: str | os.PathLike, seed: int,
-                   chunk: int = 1_000_000) -> int:
+                   chunk: int = 1_000_000, add_columns: list | None = None) -> int:
     """Concatenate the ``events`` trees of ``inputs`` in a seeded random order; return the count.
 
     An external shuffle: every event goes to one of ceil(total / chunk) temporary buckets chosen
     at random, then each bucket is shuffled in memory and appended. That is a uniformly random
     order with at most about one bucket in memory; with a single bucket it is one permutation.
+    ``add_columns`` (one callable per input, chunk -> {column: values}) adds columns on the way.
     """
     total = sum(n_entries(p) for p in inputs)
     rng = np.random.default_rng(seed)
     n_buckets = max(1, math.ceil(total / chunk))
     if n_buckets == 1:
-        data = concatenate_columns([d for p in inputs for d in iterate_store(p, step=chunk)])
+        data = concatenate_columns(list(_chunks(inputs, chunk, add_columns)))
         order = rng.permutation(total)
         with StoreWriter(output) as w:
             w.extend({c: v[order] for c, v in data.items()})
@@ -86,11 +94,10 @@ def merge_shuffled(inputs: list[str | os.PathLike], output: str | os.PathLike, s
     try:
         with contextlib.ExitStack() as stack:
             writers = [stack.enter_context(StoreWriter(b)) for b in buckets]
-            for p in inputs:
-                for data in iterate_store(p, step=chunk):
-                    target = rng.integers(0, n_buckets, len(next(iter(data.values()))))
-                    for i in np.unique(target):
-                        writers[i].extend({c: v[target == i] for c, v in data.items()})
+            for data in _chunks(inputs, chunk, add_columns):
+                target = rng.integers(0, n_buckets, len(next(iter(data.values()))))
+                for i in np.unique(target):
+                    writers[i].extend({c: v[target == i] for c, v in data.items()})
             filled = [b for b, w in zip(buckets, writers) if w.n_events]
         with StoreWriter(output) as out:
             for b in filled:

@@ -5,7 +5,11 @@ Studies (all on the same pipeline: split -> train -> score -> metrics -> tables 
 * ``benchmark``: every dataset x feature set x model of the config (Baldi et al. 2014);
 * ``jets``: the quark/gluon taggers (CNN on images, BDT on observables) and each observable alone;
 * ``weak``: a dense network (or the CNN) trained fully supervised and by CWoLa and LLP on
-  mixtures of quark fractions (f1, f2) for every f2 of the scan.
+  mixtures of quark fractions (f1, f2) for every f2 of the scan;
+* ``learning_curve``: benchmark cells trained on the first N training events for each N of a
+  geometric ladder (its last point, all training events, is the benchmark cell itself);
+* ``parameterized``: one network with the mass as an input, trained on the training masses of a
+  grid and scored at every mass of it, against a dedicated network at each mass.
 
 A cell's model section (network, recipe, BDT settings) is all its jobs are given, so changing
 one section reruns only the cells that use it.
@@ -47,8 +51,37 @@ def weak_cells(config: dict) -> list[Cell]:
     return out
 
 
+def learning_curve_cells(config: dict) -> list[Cell]:
+    lc = config["learning_curve"]
+    if not lc["enabled"]:
+        return []
+    return [Cell("learning_curve", d, config["source"], f, m, f"n{n}") for d in config["datasets"]
+            for f in lc["feature_sets"] for m in lc["models"] for n in lc["sizes"]]
+
+
+def parameterized_cells(config: dict) -> list[Cell]:
+    p = config["parameterized"]
+    if not p["enabled"]:
+        return []
+    masses = [f"m{m:g}" for m in p["masses"]]
+    param = [Cell("parameterized", "hpar", "pythia", "complete_mass", "param", "param", m) for m in masses]
+    return param + [Cell("parameterized", "hpar", "pythia", "complete", "dedicated", m, m) for m in masses]
+
+
+def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cell]:
+    """Every cell a study's tables and figure of one sample show (a learning curve ends with the
+    benchmark cell trained on every event)."""
+    cells = [c for c in all_cells(config) if (c.study, c.dataset, c.source) == (study, dataset, source)]
+    if study == "learning_curve":
+        lc = config["learning_curve"]
+        cells += [c for c in benchmark_cells(config) if (c.dataset, c.source) == (dataset, source)
+                  and c.feature_set in lc["feature_sets"] and c.model in lc["models"]]
+    return cells
+
+
 def all_cells(config: dict) -> list[Cell]:
-    return benchmark_cells(config) + jet_cells(config) + weak_cells(config)
+    return (benchmark_cells(config) + jet_cells(config) + weak_cells(config) + learning_curve_cells(config)
+            + parameterized_cells(config))
 
 
 def model_spec(config: dict, cell: Cell) -> ModelSpec:
@@ -65,6 +98,8 @@ def model_spec(config: dict, cell: Cell) -> ModelSpec:
         if cell.model == "cnn":
             return ModelSpec("cnn", weak["cnn"], weak["recipe"])
         return ModelSpec("mlp", weak["network"], weak["recipe"])
+    if cell.study == "parameterized":
+        return ModelSpec("mlp", config["parameterized"]["network"], config["recipes"][config["recipe"]])
     if cell.model == "bdt":
         return ModelSpec("bdt", config["bdt"])
     return ModelSpec("mlp", config["networks"][cell.model], config["recipes"][config["recipe"]])
@@ -72,9 +107,15 @@ def model_spec(config: dict, cell: Cell) -> ModelSpec:
 
 def task_config(config: dict, cell: Cell) -> dict:
     """What the task needs beyond the model (the mixture size of weak supervision)."""
-    return {"mixture_fraction": config["weak"]["mixture_fraction"]} if cell.study == "weak" else {}
+    if cell.study == "weak":
+        return {"mixture_fraction": config["weak"]["mixture_fraction"]}
+    if cell.study == "parameterized" and cell.task == "param":
+        from ..parameterized.masses import training_masses
+
+        return {"training_masses": training_masses(config["parameterized"])}
+    return {}
 
 
 def significance_config(config: dict, cell: Cell) -> dict | None:
     """The significance settings for studies that quote a discovery significance, else None."""
-    return config["significance"] if cell.study == "benchmark" else None
+    return config["significance"] if cell.study in ("benchmark", "learning_curve", "parameterized") else None

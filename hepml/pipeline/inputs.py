@@ -1,7 +1,9 @@
 """The inputs of a feature set: a float32 matrix (or image stack) and the labels, for any dataset.
 
 * ``higgs``, ``susy``: the columns of the feature set (low, high, complete) of a split's store file;
-* ``qg`` (quark/gluon jets): ``images`` or ``observables`` from a split's feature file (.npz).
+* ``qg`` (quark/gluon jets): ``images`` or ``observables`` from a split's feature file (.npz);
+* ``hpar`` (the parameterized study's HIGGS-like sample at several masses): the HIGGS columns of
+  ``complete``, and ``complete_mass`` = those plus the mass input.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ def input_names(dataset: str, feature_set: str) -> list[str]:
         return ["images"] if feature_set == "images" else [f"obs_{o}" for o in OBSERVABLES]
     from ..benchmark.columns import feature_set as columns
 
+    if dataset == "hpar":
+        return columns("higgs", feature_set.removesuffix("_mass")) + (["mass"] if feature_set.endswith("_mass") else [])
     return columns(dataset, feature_set)
 
 
@@ -36,6 +40,15 @@ def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tupl
     from ..core.store import read_matrix
 
     return read_matrix(path, names)
+
+
+def load_masses(dataset: str, path: str | os.PathLike) -> np.ndarray | None:
+    """The mass of every event of the parameterized sample (None for other datasets)."""
+    if dataset != "hpar":
+        return None
+    from ..core.store import read_events
+
+    return read_events(path, ["mass"])["mass"]
 
 
 def select_inputs(x: np.ndarray, names: list[str], wanted: list[str]) -> np.ndarray:

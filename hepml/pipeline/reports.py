@@ -8,6 +8,10 @@ from ..core.records import MetricRecord
 def title(study: str, dataset: str, source: str) -> str:
     if study == "benchmark":
         return f"{dataset} ({source} events)"
+    if study == "learning_curve":
+        return f"{dataset} learning curves ({source} events)"
+    if study == "parameterized":
+        return "Parameterized network against dedicated networks (HIGGS-like, pythia events)"
     if study == "jets":
         return f"quark/gluon ({source})"
     from ..weak.report import TITLE
@@ -16,11 +20,19 @@ def title(study: str, dataset: str, source: str) -> str:
 
 
 def write_study_tables(study: str, dataset: str, source: str, records: list[MetricRecord], csv_path, md_path,
-                       tex_path) -> None:
+                       tex_path, held_out: list[float] | None = None) -> None:
+    """A study's CSV, Markdown and LaTeX tables (``held_out``: the parameterized study's held-out masses)."""
     if not records:
         raise ValueError(f"no metric records for the {study} study of {dataset} ({source})")
+    if study == "parameterized":
+        from ..parameterized.report import write_parameterized_tables
+
+        return write_parameterized_tables(records, title(study, dataset, source), held_out or [], csv_path, md_path,
+                                          tex_path)
     if study == "benchmark":
         from ..benchmark.report import write_benchmark_tables as write
+    elif study == "learning_curve":
+        from ..benchmark.learning_curve import write_learning_curve_tables as write
     elif study == "jets":
         from ..jets.report import write_jet_tables as write
     elif study == "weak":
@@ -30,11 +42,20 @@ def write_study_tables(study: str, dataset: str, source: str, records: list[Metr
     write(records, title(study, dataset, source), csv_path, md_path, tex_path)
 
 
-def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord]):
+def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord],
+                 held_out: list[float] | None = None):
+    if study == "parameterized":
+        from ..parameterized.report import auc_vs_mass_figure
+
+        return auc_vs_mass_figure(records, held_out or [], title(study, dataset, source))
     if study == "benchmark":
         from ..benchmark.report import roc_figure
 
         return roc_figure(records, f"{dataset} ({source})")
+    if study == "learning_curve":
+        from ..benchmark.learning_curve import learning_curve_figure
+
+        return learning_curve_figure(records, title(study, dataset, source))
     if study == "jets":
         from ..jets.report import curves_figure
 

@@ -8,7 +8,12 @@ learns from:
 * ``n<N>``: the truth labels of the first N training events (learning curves; capped by the
   events the split has, the history records how many were used);
 * ``cwola_<f1>_<f2>`` / ``llp_<f1>_<f2>``: two mixtures of the training events with known signal
-  fractions f1 and f2, and nothing else (weak supervision, ``hepml.weak``).
+  fractions f1 and f2, and nothing else (weak supervision, ``hepml.weak``);
+* ``param``: the signal of the training masses of the parameterized study (mass as an input),
+  ``m<M>``: the signal at mass M only (a dedicated network); every background event in both.
+
+A cell is scored on its *evaluation*: ``test`` (the test split), or ``m<M>`` (the parameterized
+study: signal at mass M and every background event, the mass input set to M).
 """
 
 from __future__ import annotations
@@ -18,9 +23,9 @@ import re
 
 import numpy as np
 
-from ..core.atomic import load_npz, save_npz, write_json
+from ..core.atomic import load_npz, read_json, save_npz, write_json
 from ..core.records import Cell, MetricRecord, Roc, write_record
-from .inputs import input_names, load_inputs, select_inputs
+from .inputs import input_names, load_inputs, load_masses, select_inputs
 from .models import ModelSpec, TrainingData, can_train_together, load_model, save_model, train_ensemble, train_model
 
 log = logging.getLogger(__name__)
@@ -42,15 +47,39 @@ def model_inputs(dataset: str, feature_set: str, spec: ModelSpec) -> list[str]:
     return [spec.config["column"]] if spec.kind == "observable" else names
 
 
-def _load(dataset: str, feature_set: str, spec: ModelSpec, path) -> tuple[np.ndarray, np.ndarray]:
+def _load(dataset: str, feature_set: str, spec: ModelSpec, path):
     x, y = load_inputs(dataset, feature_set, path)
     if spec.kind == "observable":
         x = select_inputs(x, input_names(dataset, feature_set), model_inputs(dataset, feature_set, spec))
-    return x, y
+    return x, y, load_masses(dataset, path)
 
 
-def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, where: tuple) -> TrainingData:
+def evaluation_inputs(dataset: str, feature_set: str, x, y, mass, evaluation: str):
+    """The events a cell is scored on (see the module docstring)."""
+    if evaluation == "test":
+        return x, y
+    from ..parameterized.masses import mass_of, select
+
+    m = mass_of(evaluation)
+    if m is None or mass is None:
+        raise ValueError(f"unknown evaluation {evaluation!r} for {dataset}")
+    names = input_names(dataset, feature_set)
+    return select(x, y, mass, [m], m, names.index("mass") if "mass" in names else None)
+
+
+def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, where: tuple,
+                  mass=None, mass_val=None) -> TrainingData:
     """What a model learns from for ``task`` (see the module docstring)."""
+    if mass is not None:
+        from ..parameterized.masses import mass_of, select
+
+        signal = task_config["training_masses"] if task == "param" else [mass_of(task)]
+        if signal == [None]:
+            raise ValueError(f"unknown task {task!r} for the parameterized study")
+        x, y = select(x, y, mass, signal)
+        x_val, y_val = select(x_val, y_val, mass_val, signal)
+        check_classes(y, f"{where[0]} (signal masses {signal})")
+        return TrainingData(x, y.astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
     if task in ("all", "supervised"):
         return TrainingData(x, y.astype(np.float32), x_val, y_val.astype(np.float32), val_truth=y_val)
     size = SIZE_TASK.match(task)
@@ -76,16 +105,16 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
                task_config: dict | None = None, ensemble: bool = True, progress: bool = True) -> None:
     """Train one model per seed and write each one and its history. With ``ensemble``, networks
     on shared inputs train together as one vectorised ensemble (``hepml.core.ensemble``)."""
-    x, y = _load(dataset, feature_set, spec, train_path)
-    x_val, y_val = _load(dataset, feature_set, spec, val_path)
+    x, y, mass = _load(dataset, feature_set, spec, train_path)
+    x_val, y_val, mass_val = _load(dataset, feature_set, spec, val_path)
     check_classes(y, train_path)
     check_classes(y_val, val_path)
     inputs = model_inputs(dataset, feature_set, spec)
+    where = (train_path, val_path)
     if WEAK_TASK.match(task):   # every seed draws its own mixtures
-        datas = [training_data(task, x, y, x_val, y_val, seed, task_config or {}, (train_path, val_path))
-                 for seed in seeds]
+        datas = [training_data(task, x, y, x_val, y_val, seed, task_config or {}, where) for seed in seeds]
     else:
-        datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, (train_path, val_path))] * len(seeds)
+        datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, where, mass, mass_val)] * len(seeds)
     if ensemble and can_train_together(spec, datas):
         trained = train_ensemble(spec, datas[0], seeds, threads, progress)
     else:
@@ -97,15 +126,17 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
         log.info("%s: trained on %d events", model_path, len(data.x))
 
 
-def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test_path, outputs: list) -> None:
-    """Validation and test scores (and truth labels) of every seed's model."""
+def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test_path, outputs: list,
+               evaluation: str = "test") -> None:
+    """Validation and test scores (and truth labels) of every seed's model on the ``evaluation`` events."""
     cache: dict = {}
     for model_path, output in zip(model_paths, outputs, strict=True):
         predict, inputs = load_model(model_path)
         out = {}
         for part, path in (("val", val_path), ("test", test_path)):
             if path not in cache:
-                cache[path] = load_inputs(dataset, feature_set, path)
+                x, y = load_inputs(dataset, feature_set, path)
+                cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_masses(dataset, path), evaluation)
             x, y = cache[path]
             if inputs != ["images"]:
                 x = select_inputs(x, input_names(dataset, feature_set), inputs)
@@ -113,19 +144,23 @@ def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test
         save_npz(output, **out)
 
 
-def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None, where: str) -> MetricRecord:
+def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None, where: str,
+                  train_events: int | None = None) -> MetricRecord:
     """The metrics of one seed's scores; the significances only when ``significance`` is given."""
     from ..core.metrics import classifier_metrics
 
     m = classifier_metrics(scores["val_scores"], scores["val_labels"], scores["test_scores"], scores["test_labels"],
                            significance, where)
-    return MetricRecord(cell=cell, seed=seed, auc=m["auc"], n_test=m["n_test"], n_background=m["n_background"], rejection_50=m["rejection_50"],
-                        roc=Roc(**m["roc"]), z_binned=m.get("z_binned"), z_best_threshold=m.get("z_best_threshold"),
+    return MetricRecord(cell=cell, seed=seed, auc=m["auc"], n_test=m["n_test"], n_background=m["n_background"],
+                        rejection_50=m["rejection_50"], roc=Roc(**m["roc"]), train_events=train_events,
+                        z_binned=m.get("z_binned"), z_best_threshold=m.get("z_best_threshold"),
                         best_threshold=m.get("best_threshold"))
 
 
-def metrics_cell(cell: Cell, seeds: list[int], score_paths: list, significance: dict | None, outputs: list) -> None:
-    for seed, path, output in zip(seeds, score_paths, outputs, strict=True):
-        record = metric_record(cell, seed, load_npz(path), significance, str(path))
+def metrics_cell(cell: Cell, seeds: list[int], score_paths: list, history_paths: list, significance: dict | None,
+                 outputs: list) -> None:
+    """Each seed's metric record from its scores (and, from its training history, its training size)."""
+    for seed, path, history, output in zip(seeds, score_paths, history_paths, outputs, strict=True):
+        record = metric_record(cell, seed, load_npz(path), significance, str(path), read_json(history)["train_events"])
         write_record(output, record)
         log.info("%s: AUC %.4f", output, record.auc)

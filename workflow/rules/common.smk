@@ -22,20 +22,21 @@ UCI_DIR = config["uci"]["dir"]
 DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
 CELLS = studies.all_cells(config)
 PROCESSES = {"higgs": ("signal", "background"), "susy": ("signal", "background"), "qg": ("quark", "gluon")}
+PARAM = config["parameterized"]
 CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
 
 
 wildcard_constraints:
-    study="benchmark|jets|weak",
-    dataset="higgs|susy|qg",
+    study="benchmark|jets|weak|learning_curve|parameterized",
+    dataset="higgs|susy|qg|hpar",
     source="pythia|uci|energyflow",
-    process="signal|background|quark|gluon",
+    process="signal|background|quark|gluon|signal_m[0-9]+",
     part="train|val|test",
     shard=r"\d+",
     fset="[a-z_]+",
     model="[a-z][a-z0-9_]*",
     task="[a-z0-9_.]+",
-    evaluation="[a-z0-9_.]+",
+    evaluation="test|m[0-9]+",
     name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
 
 
@@ -62,7 +63,7 @@ def metric_files(cells):
 
 def study_metrics(w):
     """The metric records of every cell of one study of one sample."""
-    return metric_files([c for c in CELLS if (c.study, c.dataset, c.source) == (w.study, w.dataset, w.source)])
+    return metric_files(studies.study_cells(config, w.study, w.dataset, w.source))
 
 
 def part_file(dataset, source, part):
@@ -78,12 +79,37 @@ def split_sizes(w):
 
 
 def shards(dataset):
+    """The shard files (without suffix) a generated sample is merged from."""
+    if dataset == "hpar":
+        signal = [f"{RESULTS}/data/hpar/pythia/shards/signal_m{m}_{i}" for m in PARAM["masses"]
+                  for i in range(PARAM["shards"])]
+        return signal + [s for s in shards("higgs") if "/background_" in s]
     n = JETS["generation"]["shards"] if dataset == "qg" else config["generation"]["shards"]
     return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}" for p in PROCESSES[dataset] for i in range(n)]
 
 
+def shard_masses(dataset):
+    """JSON: each shard's signal mass (null for background), or null outside the parameterized study."""
+    if dataset != "hpar":
+        return "null"
+    return as_json([float(s.split("signal_m")[1].split("_")[0]) if "signal_m" in s else None for s in shards(dataset)])
+
+
+def training_masses(dataset):
+    from hepml.parameterized.masses import training_masses
+
+    return as_json(training_masses(PARAM) if dataset == "hpar" else None)
+
+
 def generation_params(w):
     """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
+    if w.dataset == "hpar":
+        from hepml.parameterized.masses import higgs_masses
+
+        gen = config["generation"]
+        mass = float(w.process.removeprefix("signal_m"))
+        masses = higgs_masses(mass, PARAM, gen["higgs"]["masses"]["h"])
+        return {"sqrt_s": gen["sqrt_s"], "higgs": {"masses": masses, "widths": gen["higgs"]["widths"]}}
     if w.dataset == "qg":
         return {k: v for k, v in JETS["generation"].items() if k not in ("shards", "events_per_shard", "seed")}
     gen = config["generation"]
@@ -94,6 +120,8 @@ def generation_params(w):
 
 
 def generation_events(w):
+    if w.dataset == "hpar":
+        return PARAM["events_per_shard"]
     if w.dataset == "qg":
         return JETS["generation"]["events_per_shard"]
     return config["generation"]["events_per_shard"][w.dataset][w.process]
@@ -101,6 +129,7 @@ def generation_events(w):
 
 def generation_seed(dataset):
     return JETS["generation"]["seed"] if dataset == "qg" else config["generation"]["seed"]
+
 
 
 def study_outputs(study, dataset, source):
@@ -120,8 +149,8 @@ def report_files():
             out += [f"{RESULTS}/validation/{d}.{e}" for e in ("md", "json", "png", "pdf")]
     if JETS["enabled"]:
         out += [f"{RESULTS}/plots/qg_{JSOURCE}_features.{e}" for e in ("png", "pdf")]
-    for cell in CELLS:
-        out += model_files(cell)
+    for path in dict.fromkeys(f for cell in CELLS for f in model_files(cell)):
+        out.append(path)
     return out
 
 

@@ -109,10 +109,13 @@ rule merge:
         record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
     params:
         seed=lambda w: generation_seed(w.dataset),
+        masses=lambda w: shard_masses(w.dataset),
+        training_masses=lambda w: training_masses(w.dataset),
     log:
         f"{RESULTS}/logs/merge_{{dataset}}.log",
     shell:
         "python scripts/merge.py --inputs {input.events:q} --records {input.records:q} --seed {params.seed}"
+        " --masses {params.masses:q} --training-masses {params.training_masses:q}"
         " --output {output.events:q} --record {output.record:q} > {log:q} 2>&1"
 
 

@@ -50,22 +50,22 @@ rule score:
         test=lambda w: part_file(w.dataset, w.source, "test"),
     output:
         expand(SCORES, seed=SEEDS, allow_missing=True),
-    wildcard_constraints:
-        evaluation="test",
     log:
         f"{RESULTS}/logs/score/{LOG}_{{evaluation}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/score/{LOG}_{{evaluation}}.tsv"
     shell:
         "python scripts/score.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --models {input.models:q}"
-        " --val {input.val:q} --test {input.test:q} --outputs {output:q} > {log:q} 2>&1"
+        " --val {input.val:q} --test {input.test:q} --evaluation {wildcards.evaluation} --outputs {output:q}"
+        " > {log:q} 2>&1"
 
 
 rule metrics:
     conda:
         ENV
     input:
-        expand(SCORES, seed=SEEDS, allow_missing=True),
+        scores=expand(SCORES, seed=SEEDS, allow_missing=True),
+        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
     output:
         expand(METRICS, seed=SEEDS, allow_missing=True),
     params:
@@ -75,5 +75,6 @@ rule metrics:
     log:
         f"{RESULTS}/logs/metrics/{LOG}_{{evaluation}}.log",
     shell:
-        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds:q} --scores {input:q}"
+        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds:q} --scores {input.scores:q}"
+        " --histories {input.histories:q}"
         " --significance {params.significance:q} --outputs {output:q} > {log:q} 2>&1"

@@ -12,11 +12,14 @@ rule tables:
                    category="Tables", subcategory="{study}"),
         md=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.md",
         tex=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.tex",
+    params:
+        held_out=as_json(PARAM["held_out"]),
     log:
         f"{RESULTS}/logs/tables_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py tables --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics {input:q} --csv {output.csv:q} --markdown {output.md:q}"
+        " --source {wildcards.source} --metrics {input:q} --held-out {params.held_out:q} --csv {output.csv:q}"
+        " --markdown {output.md:q}"
         " --latex {output.tex:q} > {log:q} 2>&1"
 
 
@@ -29,11 +32,14 @@ rule plot_results:
         png=report(f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.png", caption="../report/results.rst",
                    category="Plots", subcategory="{study}"),
         pdf=f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.pdf",
+    params:
+        held_out=as_json(PARAM["held_out"]),
     log:
         f"{RESULTS}/logs/plot_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py plot --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics {input:q} --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+        " --source {wildcards.source} --metrics {input:q} --held-out {params.held_out:q}"
+        " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
 rule plot_features:

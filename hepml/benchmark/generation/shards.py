@@ -65,8 +65,13 @@ def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector:
 
 def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_seed: int, gen: dict,
                    detector: dict, output: str | os.PathLike, record: str | os.PathLike,
-                   batch_size: int = 2000, progress: bool = True) -> dict:
-    """Generate one shard into the store file ``output`` and its JSON ``record``; return the record."""
+                   batch_size: int = 2000, progress: bool = True, label: str | None = None) -> dict:
+    """Generate one shard into the store file ``output`` and its JSON ``record``; return the record.
+
+    ``label`` names the process in the record and in the seed stream (default: ``process``), e.g.
+    ``signal_m375`` for a mass point of the parameterized study.
+    """
+    label = label or process
     variants = process_variants(dataset, process, gen)
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
     runs, selected, generated = [], 0, 0
@@ -74,7 +79,7 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
                mininterval=2)
     with StoreWriter(output) as writer:
         for v, (variant, n) in enumerate(zip(variants, per_variant)):
-            seed = shard_seed(base_seed, f"{dataset}/{process}", shard, v)
+            seed = shard_seed(base_seed, f"{dataset}/{label}", shard, v)
             rng = np.random.default_rng(seed)
             pythia = make_pythia(list(variant.settings), seed)
             n_done = 0
@@ -92,7 +97,7 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
             raise RuntimeError(f"{output}: no event of {n_events} passed the {dataset} selection")
     bar.close()
     out = {
-        "dataset": dataset, "process": process, "shard": shard, "variants": runs,
+        "dataset": dataset, "process": label, "shard": shard, "variants": runs,
         "events_generated": generated, "events_selected": selected, "efficiency": selected / generated,
         "sigma_mb": sum(r["sigma_mb"] for r in runs),
         "sigma_err_mb": math.sqrt(sum(r["sigma_err_mb"] ** 2 for r in runs)),
