@@ -15,6 +15,9 @@ configfile: "config/config.yaml"
 validate_config(config, "workflow/schemas/config.schema.yaml", workflow.basedir)
 
 
+report: "workflow/report/workflow.rst"
+
+
 envvars:
     "PATH",
 

@@ -43,7 +43,8 @@ def test_gaussian_closed_forms():
 
 def _record(study="benchmark", model="bdt", fset="low", seed=0, auc_value=0.7, task="all", dataset="higgs"):
     cell = Cell(study, dataset, "pythia", fset, model, task)
-    return MetricRecord(cell, seed, auc_value, 100, 50, 5.0, Roc([0.0, 1.0], [0.0, 1.0]), 2.0, 1.5, 0.3)
+    return MetricRecord(cell, seed, auc_value, 100, 50, 5.0, Roc([0.0, 1.0], [0.0, 1.0]), train_events=1000,
+                        z_binned=2.0, z_best_threshold=1.5, best_threshold=0.3)
 
 
 def test_records_round_trip_and_refuse_other_files(tmp_path):
@@ -107,7 +108,8 @@ def test_every_study_draws_its_figure(tmp_path, study):
     task = {"weak": "cwola_0.8_0.2"}.get(study, "all")
     fset = "low" if study == "benchmark" else "observables"
     records = [MetricRecord(Cell(study, "qg", "pythia", fset, "bdt", task), s, m["auc"], m["n_test"],
-                            m["n_background"], m["rejection_50"], Roc(**m["roc"]), 1.0, 1.0, 0.5) for s in (0, 1)]
+                            m["n_background"], m["rejection_50"], Roc(**m["roc"]), train_events=100, z_binned=1.0,
+                            z_best_threshold=1.0, best_threshold=0.5) for s in (0, 1)]
     paths = [tmp_path / "f.png", tmp_path / "f.pdf"]
     save(study_figure(study, "qg", "pythia", records), paths)
     assert all(p.stat().st_size > 5000 for p in paths)

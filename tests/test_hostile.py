@@ -68,7 +68,7 @@ def test_a_name_that_tries_to_run_a_command_fails_the_schema_and_never_runs(tmp_
 def test_every_shell_substitution_is_quoted():
     """In every rule, {input}, {output}, {log} and string params reach the shell as {x:q}."""
     numeric = {"threads", "params.events", "params.seed", "params.retries", "params.timeout",
-               "params.max_events", "params.half_width"}
+               "params.max_events", "params.half_width", "params.resident_gb"}
     unquoted = []
     for rules in (ROOT / "workflow" / "rules").glob("*.smk"):
         for m in re.finditer(r"\{((input|output|log|params|threads|resources)[A-Za-z0-9_.]*)(:q)?\}", rules.read_text()):

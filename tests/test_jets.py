@@ -149,3 +149,25 @@ def test_quark_jets_are_light_quarks_by_default(flavours, allowed):
     outgoing = np.abs(ak.to_numpy(ak.flatten(prt.id[(prt.status == -23) & (abs(prt.id) <= 6)])))
     assert len(outgoing) > 1000 and set(np.unique(outgoing)) <= allowed
     assert flavours == 3 or {4, 5} <= set(outgoing)
+
+
+def test_features_built_in_chunks_are_exactly_the_single_pass_result(tmp_path):
+    """Images, observables and labels do not depend on how many jets are built at a time."""
+    from hepml.core.atomic import load_npz
+    from hepml.jets.features import make_features
+    from hepml.jets.store import write_jets
+
+    c = random_jets(230, seed=4)
+    pt = ak.to_numpy(ak.sum(c.pt, axis=1))
+    jets = {"label": np.arange(230) % 2, "jet_pt": pt, "jet_y": np.zeros(230), "jet_phi": np.zeros(230),
+            "jet_m": pt / 10, "constituents": c}
+    write_jets(tmp_path / "jets.root", jets)
+    cfg = {"npix": 17, "half_width": 0.4, "channels": 3, "steps": ["center", "rotate", "flip", "normalize"]}
+    make_features(tmp_path / "jets.root", tmp_path / "one.npz", cfg, chunk=10_000)
+    make_features(tmp_path / "jets.root", tmp_path / "many.npz", cfg, chunk=7)
+    one, many = load_npz(tmp_path / "one.npz"), load_npz(tmp_path / "many.npz", mmap=("images",))
+    assert isinstance(many["images"], np.memmap) and many["images"].shape == (230, 3, 17, 17)
+    assert all(np.array_equal(one[k], many[k]) for k in one)
+    stored = read_jets(tmp_path / "jets.root")["constituents"]   # float32 in the store
+    assert np.array_equal(one["images"], jet_images(stored, 17, 0.4, 3))
+    assert (tmp_path / "one.npz").read_bytes() == (tmp_path / "many.npz").read_bytes()

@@ -107,3 +107,32 @@ def test_bdt_learns_toy():
     booster, history = train_bdt(x, y, xv, yv, {**default_config()["bdt"], "n_estimators": 50}, seed=0, threads=1)
     assert roc_auc_score(yv, predict_bdt(booster, xv)) > 0.85
     assert len(history["val_auc"]) >= 1
+
+
+def test_inputs_larger_than_the_device_budget_train_in_chunks():
+    """An out-of-core training set (read in chunks) learns like a resident one; with one chunk
+    holding everything it is the resident training exactly."""
+    from hepml.core.training import fit, predict_logits, resident
+
+    (x, y), (xv, yv) = toy(3000), toy(1000, seed=1)
+    spec = ModelSpec("mlp", NETWORK, RECIPE)
+    recipe = Recipe.from_dict({**RECIPE, "max_epochs": 4})
+    histories, states = [], []
+    for chunk, budget in ((1000, 3 * 1000 * 4 * 5 / 3), (3000, 1e12)):
+        torch.manual_seed(0)
+        from hepml.pipeline.models import build_network
+
+        model = build_network(spec, x)
+        x_in = resident(x, "cpu", budget)
+        assert isinstance(x_in, np.ndarray) == (budget < 1e12)
+        h = fit(model, x_in if isinstance(x_in, np.ndarray) else x, torch.as_tensor(y, dtype=torch.float32),
+                xv, torch.as_tensor(yv, dtype=torch.float32), recipe, seed=0, progress=False, chunk=chunk)
+        histories.append(h)
+        states.append(model.state_dict())
+        assert roc_auc_score(yv, predict_logits(model, xv).numpy()) > 0.85
+    resident_model = build_network(spec, x)
+    torch.manual_seed(0)
+    resident_model = build_network(spec, x)
+    fit(resident_model, torch.as_tensor(x), torch.as_tensor(y, dtype=torch.float32), torch.as_tensor(xv),
+        torch.as_tensor(yv, dtype=torch.float32), recipe, seed=0, progress=False)
+    assert all(torch.equal(states[1][k], v) for k, v in resident_model.state_dict().items())

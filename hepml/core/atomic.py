@@ -48,16 +48,78 @@ def read_json(path: str | os.PathLike):
         return json.load(f)
 
 
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class NpzWriter:
+    """An uncompressed .npz written member by member, atomically and reproducibly (fixed zip
+    timestamps); a large member can be streamed in chunks (:meth:`stream`), so it never has to
+    be in memory whole. ``numpy.load`` reads the result; :func:`load_npz` can memory-map it."""
+
+    def __init__(self, path: str | os.PathLike):
+        self._atomic = atomic_output(path)
+
+    def __enter__(self):
+        self._zip = zipfile.ZipFile(self._atomic.__enter__(), "w", zipfile.ZIP_STORED, allowZip64=True)
+        return self
+
+    def add(self, name: str, value: np.ndarray) -> None:
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, np.asanyarray(value), allow_pickle=False)
+        self._zip.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH), buf.getvalue())
+
+    @contextmanager
+    def stream(self, name: str, shape: tuple, dtype):
+        """A member of ``shape`` and ``dtype`` whose data the caller writes in order (``write(chunk)``)."""
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False,
+                  "shape": tuple(int(n) for n in shape)}
+        with self._zip.open(zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH), "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_2_0(member, header)
+            written = [0]
+
+            class Sink:
+                def write(self, chunk: np.ndarray) -> None:
+                    chunk = np.ascontiguousarray(chunk, dtype=dtype)
+                    member.write(chunk.tobytes())
+                    written[0] += chunk.size
+            yield Sink()
+            if written[0] != int(np.prod(shape)):
+                raise ValueError(f"{name}: {written[0]} values written, the header promises {int(np.prod(shape))}")
+
+    def __exit__(self, *exc):
+        self._zip.close()
+        return self._atomic.__exit__(*exc)
+
+
 def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
     """``numpy.savez`` with fixed zip timestamps, atomically, so the same arrays give the same bytes."""
-    with atomic_output(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+    with NpzWriter(path) as w:
         for name, value in arrays.items():
-            buf = io.BytesIO()
-            np.lib.format.write_array(buf, np.asanyarray(value), allow_pickle=False)
-            zf.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), buf.getvalue())
+            w.add(name, value)
 
 
-def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Every array of an .npz file, loaded into memory."""
+def _memmap_member(path, info: zipfile.ZipInfo) -> np.ndarray:
+    """A stored (uncompressed) .npy member of a zip file as a read-only memory map."""
+    with open(path, "rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little")
+        f.seek(start)
+        version = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read(f)
+        offset = f.tell()
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
+
+
+def load_npz(path: str | os.PathLike, mmap: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Every array of an .npz file: the members named in ``mmap`` memory-mapped (when stored
+    uncompressed, as :class:`NpzWriter` writes them), the others loaded into memory."""
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
     with np.load(path, allow_pickle=False) as f:
-        return {k: f[k] for k in f.files}
+        for k in f.files:
+            stored = infos[k].compress_type == zipfile.ZIP_STORED
+            out[k] = _memmap_member(path, infos[k]) if k in mmap and stored else f[k]
+    return out

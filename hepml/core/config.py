@@ -106,7 +106,8 @@ def _message(error) -> str:
     if v == "required":
         return f"config key {key}: {error.message}"
     if v == "not":  # propertyNames: the names reserved for built-in models
-        return f"config key {key}: {error.instance!r} is not allowed as a key (the name of a built-in model)"
+        return (f"config key {key}: {error.instance!r} is not allowed as a key (the name of a built-in model: "
+                f"{', '.join(error.validator_value['enum'])})")
     if v == "pattern":
         return f"config key {key}: {error.instance!r} is not allowed (must match {error.validator_value})"
     if v in ("minItems", "maxItems") and error.validator_value == 1:
@@ -246,6 +247,15 @@ SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.
 def load_schema(path: str | os.PathLike = SCHEMA) -> dict:
     with open(path) as f:
         return yaml.safe_load(f)
+
+
+def property_default(*keys: str, schema_path: str | os.PathLike = SCHEMA):
+    """The schema's default of the config key ``keys`` (e.g. ``"training", "resident_gb"``)."""
+    node = load_schema(schema_path)
+    root = node
+    for k in keys:
+        node = _resolve(root, node["properties"][k])
+    return copy.deepcopy(node["default"])
 
 
 def definition_defaults(name: str, schema_path: str | os.PathLike = SCHEMA) -> dict:

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
+
+
+def input_statistics(x, chunk_bytes: float = 2**30):
+    """Mean and standard deviation over events (axis 0). Inputs larger than ``chunk_bytes`` (a
+    memory-mapped image stack) are summed chunk by chunk in float64, never in memory whole."""
+    if x.nbytes <= chunk_bytes:
+        return x.mean(axis=0), x.std(axis=0)
+    rows = max(1, int(chunk_bytes // max(x[:1].nbytes, 1)))
+    total = np.zeros(x.shape[1:])
+    squares = np.zeros(x.shape[1:])
+    for i in range(0, len(x), rows):
+        block = np.asarray(x[i : i + rows], dtype=np.float64)
+        total += block.sum(axis=0)
+        squares += (block**2).sum(axis=0)
+    mean = total / len(x)
+    return mean.astype(np.float32), np.sqrt(np.maximum(squares / len(x) - mean**2, 0)).astype(np.float32)
 
 
 class Standardize(nn.Module):

@@ -95,18 +95,32 @@ def _cast(name: str, values, path) -> np.ndarray | ak.Array:
     return out
 
 
-def _update(digest, values) -> None:
-    if isinstance(values, ak.Array):
-        digest.update(np.ascontiguousarray(ak.to_numpy(ak.num(values)), dtype=np.int64).tobytes())
-        flat = ak.flatten(values)
-        for f in flat.fields:
-            digest.update(np.ascontiguousarray(ak.to_numpy(flat[f])).tobytes())
-    else:
-        digest.update(np.ascontiguousarray(values).tobytes())
+class _Digest:
+    """BLAKE2 of a column's content that does not depend on how it is chunked: one stream per
+    part (a flat column's values; a jagged column's counts and each field's flat values)."""
 
+    def __init__(self):
+        self._parts: dict[str, object] = {}
 
-def _new_digest():
-    return hashlib.blake2b(digest_size=16)
+    def _part(self, name: str):
+        return self._parts.setdefault(name, hashlib.blake2b(digest_size=16))
+
+    def update(self, values) -> None:
+        if isinstance(values, ak.Array):
+            self._part("counts").update(np.ascontiguousarray(ak.to_numpy(ak.num(values)), dtype=np.int64).tobytes())
+            flat = ak.flatten(values)
+            for f in flat.fields:
+                self._part(f"field {f}").update(np.ascontiguousarray(ak.to_numpy(flat[f])).tobytes())
+        else:
+            self._part("values").update(np.ascontiguousarray(values).tobytes())
+
+    def hexdigest(self) -> str:
+        if list(self._parts) == ["values"]:
+            return self._parts["values"].hexdigest()
+        combined = hashlib.blake2b(digest_size=16)
+        for name, part in self._parts.items():
+            combined.update(f"{name}:{part.hexdigest()};".encode())
+        return combined.hexdigest()
 
 
 def _branch_type(values):
@@ -148,13 +162,13 @@ class StoreWriter:
             raise StoreError(f"{self.path}: tree {tree!r}: columns of different lengths {sorted(lengths)}")
         if tree not in self._digests:
             self._file.mktree(tree, {name: _branch_type(v) for name, v in cast.items()})
-            self._digests[tree] = {name: _new_digest() for name in cast}
+            self._digests[tree] = {name: _Digest() for name in cast}
             self._entries[tree] = 0
         if list(cast) != list(self._digests[tree]):
             raise StoreError(f"{self.path}: tree {tree!r} has columns {list(self._digests[tree])}, got {list(cast)}")
         self._file[tree].extend(cast)
         for name, values in cast.items():
-            _update(self._digests[tree][name], values)
+            self._digests[tree][name].update(values)
         self._entries[tree] += lengths.pop() if lengths else 0
 
     def __exit__(self, *exc):
@@ -261,14 +275,14 @@ def iterate_store(path: str | os.PathLike, tree: str = TREE, columns: list[str] 
         keys = set(t.keys())
         jagged = {c: [k[len(c) + 1:] for k in t.keys() if k.startswith(c + "_") and k not in record["checksums"]]
                   for c in names if c not in keys}
-        digests = {c: _new_digest() for c in names}
+        digests = {c: _Digest() for c in names}
         total = t.num_entries
         if total != record["entries"]:
             raise StoreError(f"{path}: tree {tree!r} has {total} entries, its record says {record['entries']}")
         for start in range(0, max(total, 1), step):
             chunk = _read_chunk(t, path, names, jagged, start, min(start + step, total))
             for c, v in chunk.items():
-                _update(digests[c], v)
+                digests[c].update(v)
             yield chunk
         bad = [c for c in names if digests[c].hexdigest() != record["checksums"][c]]
         if bad:

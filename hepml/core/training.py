@@ -14,9 +14,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 import torch
-from sklearn.metrics import roc_auc_score
 from torch import nn
 from tqdm.auto import tqdm
+
+from .roc import auc
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,55 @@ def shuffled_batches(n: int, batch_size: int, generator: torch.Generator, device
     return perm.split(batch_size)
 
 
+def resident(a: np.ndarray, device, resident_bytes: float) -> torch.Tensor | np.ndarray:
+    """``a`` as a float32 tensor on ``device`` when it fits in ``resident_bytes``; else ``a`` itself
+    (e.g. a memory-mapped image stack), which :func:`fit` and :func:`predict_logits` read in chunks."""
+    if a.nbytes <= resident_bytes:
+        return torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32, device=device)
+    return a
+
+
+def chunk_rows(a: np.ndarray, resident_bytes: float) -> int:
+    """How many rows of ``a`` fit in ``resident_bytes`` (at least one)."""
+    return max(1, int(resident_bytes // max(a[:1].nbytes, 1)))
+
+
+def _device_of(model: nn.Module):
+    return next(model.parameters()).device
+
+
 @torch.no_grad()
-def predict_logits(model: nn.Module, x: torch.Tensor, batch_size: int = 65536) -> torch.Tensor:
-    """Model logits over ``x`` in large batches, in eval mode."""
+def predict_logits(model: nn.Module, x: torch.Tensor | np.ndarray, batch_size: int = 65536) -> torch.Tensor:
+    """Model logits over ``x`` in large batches, in eval mode. A numpy ``x`` (a memory-mapped
+    array, say) is read and moved to the model's device one batch at a time."""
     was_training = model.training
     model.eval()
-    out = torch.cat([model(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
+    if isinstance(x, np.ndarray):
+        device = _device_of(model)
+        out = torch.cat([model(torch.as_tensor(np.ascontiguousarray(x[i : i + batch_size]), dtype=torch.float32,
+                                               device=device)) for i in range(0, len(x), batch_size)])
+    else:
+        out = torch.cat([model(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
     model.train(was_training)
     return out
 
 
+def chunked_batches(x: np.ndarray, y: torch.Tensor, rows: int, batch_size: int, generator: torch.Generator, device):
+    """(inputs, targets) batches of an out-of-core training set: the chunks of ``rows`` events in a
+    random order, each loaded once onto the device and shuffled within. Memory: one chunk."""
+    n = len(x)
+    starts = list(range(0, n, rows))
+    for c in torch.randperm(len(starts), generator=generator).tolist():
+        a, b = starts[c], min(starts[c] + rows, n)
+        xc = torch.as_tensor(np.ascontiguousarray(x[a:b]), dtype=torch.float32, device=device)
+        yc = y[a:b].to(device)
+        for idx in torch.randperm(b - a, generator=generator).to(device).split(batch_size):
+            yield xc[idx], yc[idx]
+
+
 def fit(
     model: nn.Module,
-    x_train: torch.Tensor,
+    x_train: torch.Tensor | np.ndarray,
     y_train: torch.Tensor,
     x_val: torch.Tensor,
     y_val: torch.Tensor,
@@ -132,6 +169,7 @@ def fit(
     val_loss_fn: Callable | None = None,
     progress: bool = True,
     desc: str = "train",
+    chunk: int | None = None,
 ) -> History:
     """Train ``model`` in place; restore the weights of the best validation loss.
 
@@ -140,8 +178,15 @@ def fit(
     of the training set each epoch. ``val_labels`` (truth, for the validation AUC
     only) default to ``y_val``; the AUC is logged only when they are 0/1. ``val_loss_fn``
     (default ``loss_fn``) scores the whole validation set for early stopping.
+
+    A numpy ``x_train`` (larger than the device may hold, see :func:`resident`) is read in
+    chunks of ``chunk`` events (:func:`chunked_batches`); ``x_val`` likewise by
+    :func:`predict_logits`. Peak memory is then about one chunk, whatever the sample.
     """
-    device = x_train.device
+    out_of_core = isinstance(x_train, np.ndarray)
+    if out_of_core and (batches is not None or not chunk):
+        raise ValueError("an out-of-core training set needs the default batches and a chunk size")
+    device = _device_of(model) if out_of_core else x_train.device
     loss_fn = loss_fn or nn.functional.binary_cross_entropy_with_logits
     val_loss_fn = val_loss_fn or loss_fn
     generator = torch.Generator().manual_seed(seed)
@@ -159,10 +204,17 @@ def fit(
         model.train()
         total = torch.zeros((), device=device)
         n_batches = 0
-        index_batches = list(batches(epoch, generator))
-        for idx in index_batches:
-            _set_schedule(opt, recipe, epoch, step, len(index_batches))
-            loss = loss_fn(model(x_train[idx]), y_train[idx])
+        if out_of_core:
+            steps_per_epoch = sum(math.ceil(min(chunk, len(x_train) - a) / recipe.batch_size)
+                                  for a in range(0, len(x_train), chunk))
+            batch_iter = chunked_batches(x_train, y_train, chunk, recipe.batch_size, generator, device)
+        else:
+            index_batches = list(batches(epoch, generator))
+            steps_per_epoch = len(index_batches)
+            batch_iter = ((x_train[idx], y_train[idx]) for idx in index_batches)
+        for xb, yb in batch_iter:
+            _set_schedule(opt, recipe, epoch, step, steps_per_epoch)
+            loss = loss_fn(model(xb), yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -172,7 +224,7 @@ def fit(
         val_logits = predict_logits(model, x_val)
         val_loss = float(val_loss_fn(val_logits, y_val))
         binary = set(np.unique(truth).tolist()) == {0, 1}
-        val_auc = float(roc_auc_score(truth, val_logits.float().cpu().numpy())) if binary else float("nan")
+        val_auc = auc(truth, val_logits.float().cpu().numpy()) if binary else float("nan")
         history.log(epoch=epoch, train_loss=float(total) / max(n_batches, 1), val_loss=val_loss,
                     val_auc=val_auc, events=len(x_train))
         bar.set_postfix(val_loss=f"{val_loss:.4f}", val_auc=f"{val_auc:.4f}")

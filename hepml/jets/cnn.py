@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..core.nets import Standardize
+from ..core.nets import Standardize, input_statistics
 
-DEFAULT = {"filters": [32, 32, 32], "kernels": [5, 3, 3], "dense": 128, "dropout": 0.25}
+# Komiske, Metodiev, Schwartz (2017): 64 filters of 8x8, 4x4, 4x4, dense 128 (README, "Quark/gluon jets")
 KOMISKE = {"filters": [64, 64, 64], "kernels": [8, 4, 4], "dense": 128, "dropout": 0.25}
 
 
@@ -15,15 +15,14 @@ class JetCNN(nn.Module):
     """Conv(ReLU) + 2x2 max-pool blocks, a dense layer with dropout, and one logit."""
 
     @classmethod
-    def for_images(cls, images, cfg: dict | None = None) -> "JetCNN":
+    def for_images(cls, images, cfg: dict) -> "JetCNN":
         """A network for (jets, channels, npix, npix) images, standardised with their per-pixel
-        mean and std; architecture from ``cfg`` over :data:`DEFAULT`."""
-        c = {**DEFAULT, **(cfg or {})}
-        return cls(images.shape[1], images.shape[2], images.mean(axis=0), images.std(axis=0),
-                   c["filters"], c["kernels"], c["dense"], c["dropout"])
+        mean and std; architecture from ``cfg`` (the ``cnn`` config section)."""
+        mean, std = input_statistics(images)
+        return cls(images.shape[1], images.shape[2], mean, std, cfg["filters"], cfg["kernels"], cfg["dense"],
+                   cfg["dropout"])
 
-    def __init__(self, channels: int, npix: int, mean, std, filters=(32, 32, 32), kernels=(5, 3, 3),
-                 dense: int = 128, dropout: float = 0.25):
+    def __init__(self, channels: int, npix: int, mean, std, filters, kernels, dense: int, dropout: float):
         super().__init__()
         if len(filters) != len(kernels):
             raise ValueError("cnn: 'filters' and 'kernels' must have the same length")

@@ -84,6 +84,19 @@ def all_cells(config: dict) -> list[Cell]:
             + parameterized_cells(config))
 
 
+STUDY_NETWORKS = ("cnn", "dense", "param", "dedicated")
+
+
+def network_models(config: dict) -> list[str]:
+    """Every model name that is a network: the configured networks and the studies' own."""
+    return list(config["networks"]) + list(STUDY_NETWORKS)
+
+
+def other_models() -> list[str]:
+    """The model names that are not networks: the BDT and the single observables."""
+    return ["bdt", *OBSERVABLES]
+
+
 def model_spec(config: dict, cell: Cell) -> ModelSpec:
     """The model of ``cell``: its kind, config section and recipe."""
     if cell.study == "jets":

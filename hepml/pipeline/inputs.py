@@ -34,9 +34,11 @@ def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tupl
     if dataset in JET_DATASETS:
         from ..core.atomic import load_npz
 
-        data = load_npz(path)
-        x = data["images"] if names == ["images"] else np.stack([data[n] for n in names], axis=1)
-        return np.ascontiguousarray(x, dtype=np.float32), data["labels"].astype(np.int32)
+        data = load_npz(path, mmap=("images",))   # images memory-mapped: read in chunks where they are large
+        if names == ["images"]:
+            return data["images"], data["labels"].astype(np.int32)
+        return np.ascontiguousarray(np.stack([data[n] for n in names], axis=1), dtype=np.float32), \
+            data["labels"].astype(np.int32)
     from ..core.store import read_matrix
 
     return read_matrix(path, names)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.atomic import atomic_output, read_json, write_json
+from ..core.config import property_default
 
 KINDS = ("bdt", "mlp", "cnn", "observable")
 PREDICT_BATCH = {"mlp": 65536, "cnn": 4096}
@@ -59,7 +60,7 @@ class TrainingData:
 
 def build_network(spec: ModelSpec, x: np.ndarray):
     """The network of ``spec`` for inputs like ``x``, standardised with the statistics of ``x``."""
-    from ..core.nets import Classifier, mlp, paper_init
+    from ..core.nets import Classifier, input_statistics, mlp, paper_init
 
     if spec.kind == "cnn":
         from ..jets.cnn import JetCNN
@@ -69,14 +70,15 @@ def build_network(spec: ModelSpec, x: np.ndarray):
               activation=spec.config["activation"])
     if spec.recipe["init"] == "paper":
         paper_init(net)
-    return Classifier(net, x.mean(axis=0), x.std(axis=0))
+    return Classifier(net, *input_statistics(x))
 
 
-def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, progress: bool):
+def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, progress: bool,
+                 resident_gb: float | None):
     import torch
 
     from ..core.device import seed_everything, torch_device
-    from ..core.training import Recipe, fit
+    from ..core.training import Recipe, chunk_rows, fit, resident
     from ..weak.methods import llp_loss, one_mixture_batches, per_mixture_llp_loss
 
     seed_everything(seed, threads)
@@ -84,12 +86,14 @@ def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, p
     recipe = Recipe.from_dict(spec.recipe)
     model = build_network(spec, data.x).to(dev)
     t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)  # noqa: E731
-    extra = {}
+    limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+    extra = {"chunk": chunk_rows(data.x, limit)}
     if data.loss == "llp":
         extra = {"loss_fn": llp_loss, "val_loss_fn": per_mixture_llp_loss(data.val_mixture, dev),
                  "batches": one_mixture_batches(data.mixture, recipe.batch_size, dev)}
-    history = fit(model, t(data.x), t(data.y), t(data.x_val), t(data.y_val), recipe, seed=seed,
-                  val_labels=data.val_truth, progress=progress, desc=f"{spec.kind} seed {seed}", **extra)
+    history = fit(model, resident(data.x, dev, limit), t(data.y), resident(data.x_val, dev, limit), t(data.y_val),
+                  recipe, seed=seed, val_labels=data.val_truth, progress=progress, desc=f"{spec.kind} seed {seed}",
+                  **extra)
     return model.cpu().eval(), {"epochs": history.epochs, "best_epoch": history.best_epoch, "device": str(dev)}
 
 
@@ -129,8 +133,10 @@ def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], thread
                                   "ensemble": len(seeds)}) for model, h in trained]
 
 
-def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1, progress: bool = True):
-    """Train one model of ``spec`` on ``data`` with ``seed``; return (model, history)."""
+def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1, progress: bool = True,
+                resident_gb: float | None = None):
+    """Train one model of ``spec`` on ``data`` with ``seed``; return (model, history). Inputs larger
+    than ``resident_gb`` (default: the schema's ``training.resident_gb``) are read in chunks."""
     if spec.kind == "bdt":
         from ..core.bdt import train_bdt
 
@@ -139,7 +145,7 @@ def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1
         return train_bdt(data.x, data.y, data.x_val, data.y_val, spec.config, seed, threads)
     if spec.kind == "observable":
         return _fit_observable(spec, data)
-    return _fit_network(spec, data, seed, threads, progress)
+    return _fit_network(spec, data, seed, threads, progress, resident_gb)
 
 
 def save_model(spec: ModelSpec, model, inputs: list[str], path: str | os.PathLike) -> None:
@@ -202,8 +208,7 @@ def predict_network(model, x: np.ndarray, spec: ModelSpec) -> np.ndarray:
     from ..core.training import predict_logits
 
     dev = torch_device(spec.config["device"])
-    logits = predict_logits(model.to(dev), torch.as_tensor(np.ascontiguousarray(x), dtype=torch.float32, device=dev),
-                            PREDICT_BATCH[spec.kind])
+    logits = predict_logits(model.to(dev), x, PREDICT_BATCH[spec.kind])   # numpy in: one batch on the device at a time
     # in float64: a float32 sigmoid saturates at 1 for logits above ~17 and would make ties
     return torch.sigmoid(logits.double()).cpu().numpy()
 

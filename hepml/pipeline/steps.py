@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from ..core.atomic import load_npz, read_json, save_npz, write_json
+from ..core.config import property_default
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from .inputs import input_names, load_inputs, load_masses, select_inputs
 from .models import ModelSpec, TrainingData, can_train_together, load_model, save_model, train_ensemble, train_model
@@ -102,9 +103,11 @@ def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, w
 
 def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train_path, val_path,
                seeds: list[int], model_paths: list, history_paths: list, threads: int = 1,
-               task_config: dict | None = None, ensemble: bool = True, progress: bool = True) -> None:
-    """Train one model per seed and write each one and its history. With ``ensemble``, networks
-    on shared inputs train together as one vectorised ensemble (``hepml.core.ensemble``)."""
+               task_config: dict | None = None, ensemble: bool = True, progress: bool = True,
+               resident_gb: float | None = None, onnx_paths: list | None = None) -> None:
+    """Train one model per seed and write each one and its history (and, for a network, its ONNX
+    export to ``onnx_paths``). With ``ensemble``, networks on shared inputs train together as one
+    vectorised ensemble (``hepml.core.ensemble``)."""
     x, y, mass = _load(dataset, feature_set, spec, train_path)
     x_val, y_val, mass_val = _load(dataset, feature_set, spec, val_path)
     check_classes(y, train_path)
@@ -115,13 +118,22 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
         datas = [training_data(task, x, y, x_val, y_val, seed, task_config or {}, where) for seed in seeds]
     else:
         datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, where, mass, mass_val)] * len(seeds)
-    if ensemble and can_train_together(spec, datas):
+    limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+    if ensemble and can_train_together(spec, datas) and datas[0].x.nbytes <= limit:
         trained = train_ensemble(spec, datas[0], seeds, threads, progress)
     else:
-        trained = [train_model(spec, data, seed, threads, progress) for seed, data in zip(seeds, datas)]
-    for seed, data, (model, history), model_path, history_path in zip(seeds, datas, trained, model_paths,
-                                                                        history_paths, strict=True):
+        trained = [train_model(spec, data, seed, threads, progress, resident_gb) for seed, data in zip(seeds, datas)]
+    onnx_paths = onnx_paths or [None] * len(seeds)
+    if spec.kind in ("mlp", "cnn") and None in onnx_paths:
+        raise ValueError("every network is exported to ONNX: give one ONNX path per seed")
+    for seed, data, (model, history), model_path, history_path, onnx_path in zip(
+            seeds, datas, trained, model_paths, history_paths, onnx_paths, strict=True):
         save_model(spec, model, inputs, model_path)
+        if onnx_path is not None:
+            from ..core.onnx_export import export_onnx
+
+            export_onnx(model, data.x_val, inputs, onnx_path, {"kind": spec.kind, "seed": seed, "task": task,
+                                                               "dataset": dataset, "feature_set": feature_set})
         write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history})
         log.info("%s: trained on %d events", model_path, len(data.x))
 

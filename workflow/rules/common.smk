@@ -23,6 +23,8 @@ DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
 CELLS = studies.all_cells(config)
 PROCESSES = {"higgs": ("signal", "background"), "susy": ("signal", "background"), "qg": ("quark", "gluon")}
 PARAM = config["parameterized"]
+NETWORK_MODELS = "|".join(sorted(studies.network_models(config)))
+OTHER_MODELS = "|".join(sorted(studies.other_models()))
 CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
 
 
@@ -55,6 +57,13 @@ def spec(w):
 
 def model_files(cell):
     return [f"{RESULTS}/models/{cell.path}/seed{s}.model" for s in SEEDS]
+
+
+def onnx_files(cell):
+    """The ONNX exports of a cell's networks (none for BDTs and observables)."""
+    if studies.model_spec(config, cell).kind not in ("mlp", "cnn"):
+        return []
+    return [f"{RESULTS}/models/{cell.path}/seed{s}.onnx" for s in SEEDS]
 
 
 def metric_files(cells):
@@ -141,7 +150,7 @@ def study_outputs(study, dataset, source):
 
 def report_files():
     out = []
-    for study, dataset, source in dict.fromkeys((c.study, c.dataset, c.source) for c in CELLS):
+    for study, dataset, source in study_samples():
         out += study_outputs(study, dataset, source)
     for d in config["datasets"]:
         out += [f"{RESULTS}/plots/{d}_{SOURCE}_features.{e}" for e in ("png", "pdf")]
@@ -149,13 +158,22 @@ def report_files():
             out += [f"{RESULTS}/validation/{d}.{e}" for e in ("md", "json", "png", "pdf")]
     if JETS["enabled"]:
         out += [f"{RESULTS}/plots/qg_{JSOURCE}_features.{e}" for e in ("png", "pdf")]
-    for path in dict.fromkeys(f for cell in CELLS for f in model_files(cell)):
+    for path in dict.fromkeys(f for cell in CELLS for f in model_files(cell) + onnx_files(cell)):
         out.append(path)
     return out
 
 
+def study_samples():
+    return list(dict.fromkeys((c.study, c.dataset, c.source) for c in CELLS))
+
+
+def study_record_files():
+    """{"study/dataset/source": the metric records its tables show}."""
+    return {"/".join(k): metric_files(studies.study_cells(config, *k)) for k in study_samples()}
+
+
 def all_targets():
-    return report_files() + [f"{RESULTS}/manifest.json"]
+    return report_files() + [f"{RESULTS}/hepdata/submission.tar.gz", f"{RESULTS}/manifest.json"]
 
 
 def uci_entry(name):

@@ -4,14 +4,18 @@
 # model allows it).
 MODELS = f"{RESULTS}/models/{CELL}/seed{{seed}}.model"
 HISTORIES = f"{RESULTS}/models/{CELL}/seed{{seed}}.history.json"
+ONNX = f"{RESULTS}/models/{CELL}/seed{{seed}}.onnx"
 SCORES = f"{RESULTS}/scores/{CELL}/{{evaluation}}/seed{{seed}}.npz"
 METRICS = f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json"
 LOG = "{study}_{dataset}_{source}_{fset}_{model}_{task}"
 
 
 rule train:
+    """BDTs and single observables: every seed's model and history."""
     conda:
         ENV
+    wildcard_constraints:
+        model=OTHER_MODELS,
     input:
         train=lambda w: part_file(w.dataset, w.source, "train"),
         val=lambda w: part_file(w.dataset, w.source, "val"),
@@ -23,6 +27,8 @@ rule train:
         task_config=lambda w: as_json(studies.task_config(config, cell_of(w))),
         seeds=SEEDS,
         ensemble="--ensemble" if config["training"]["ensemble"] else "--no-ensemble",
+        resident_gb=config["training"]["resident_gb"],
+        onnx=lambda w, output: list(output.get("onnx", [])),
     log:
         f"{RESULTS}/logs/train/{LOG}.log",
     benchmark:
@@ -36,9 +42,17 @@ rule train:
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} --models {output.models:q}"
-        " --histories {output.histories:q}"
-        " > {log:q} 2>&1"
+        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} --resident-gb {params.resident_gb}"
+        " --models {output.models:q} --histories {output.histories:q} --onnx {params.onnx:q} > {log:q} 2>&1"
+
+
+use rule train as train_network with:
+    wildcard_constraints:
+        model=NETWORK_MODELS,
+    output:
+        models=expand(MODELS, seed=SEEDS, allow_missing=True),
+        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
+        onnx=expand(ONNX, seed=SEEDS, allow_missing=True),
 
 
 rule score:

@@ -86,6 +86,22 @@ rule validate_generation:
         " --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
+rule hepdata:
+    """Every study's table and every cell's ROC curve as one HEPData submission, validated."""
+    conda:
+        ENV
+    input:
+        [f for files in study_record_files().values() for f in files],
+    output:
+        f"{RESULTS}/hepdata/submission.tar.gz",
+    params:
+        studies=lambda w: as_json(study_record_files()),
+    log:
+        f"{RESULTS}/logs/hepdata.log",
+    shell:
+        "python scripts/hepdata.py --studies {params.studies:q} --output {output:q} > {log:q} 2>&1"
+
+
 rule manifest:
     """Provenance of every file of the run, from Snakemake's own record of the rule that made it."""
     conda:

@@ -1,0 +1,126 @@
+"""Every study's table and every cell's ROC curve as one HEPData submission (``hepdata_lib``).
+
+One HEPData table per study table (its rows as the independent variable, AUC, rejection and the
+significances as dependent variables with the standard deviation over seeds as a symmetric
+uncertainty) and one per cell for the ROC curve of its median-AUC seed. The submission is
+written as the directory hepdata_lib makes (``submission.yaml`` and the table files), packed
+into a reproducible ``.tar.gz`` (fixed times and owners), and checked with the HEPData validator.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import tarfile
+import tempfile
+from pathlib import Path
+
+from ..core.atomic import atomic_output
+from ..core.records import MetricRecord
+from ..core.tables import Summary, summarise
+
+ABSTRACT = ("Results of the hepml workflow: deep learning for the HIGGS and SUSY benchmarks of Baldi, "
+            "Sadowski, Whiteson (Nature Commun. 5 (2014) 4308), quark/gluon jet tagging, weak supervision, "
+            "learning curves and parameterized networks, on the samples the run generated or downloaded.")
+
+
+def _label(s: Summary) -> str:
+    c = s.cell
+    parts = [c.model, c.feature_set]
+    if c.task not in ("all", "supervised"):
+        parts.append(c.task)
+    if c.evaluation != "test":
+        parts.append(f"evaluated at {c.evaluation}")
+    return ", ".join(parts)
+
+
+def _dependent(name: str, summaries: list[Summary], field: str, units: str = ""):
+    from hepdata_lib import Uncertainty, Variable
+
+    var = Variable(name, is_independent=False, is_binned=False, units=units)
+    means, stds = zip(*(s.stat(field) for s in summaries))
+    var.values = [float(m) for m in means]
+    unc = Uncertainty("std. dev. over seeds", is_symmetric=True)
+    unc.values = [float(x) for x in stds]
+    var.add_uncertainty(unc)
+    return var
+
+
+def study_table(name: str, description: str, summaries: list[Summary]):
+    """A HEPData table of one study: rows are cells, columns the averaged metrics."""
+    from hepdata_lib import Table, Variable
+
+    table = Table(name)
+    table.description = description
+    table.keywords["observables"] = ["AUC"]
+    rows = Variable("Model / inputs / task", is_independent=True, is_binned=False)
+    rows.values = [_label(s) for s in summaries]
+    table.add_variable(rows)
+    table.add_variable(_dependent("AUC", summaries, "auc"))
+    table.add_variable(_dependent("Background rejection at 50% signal efficiency", summaries, "rejection_50"))
+    if all(r.z_binned is not None for s in summaries for r in s.records):
+        table.add_variable(_dependent("Expected significance, binned (pyhf)", summaries, "z_binned"))
+        table.add_variable(_dependent("Expected significance, best cut", summaries, "z_best_threshold"))
+    return table
+
+
+def roc_table(name: str, s: Summary):
+    """The ROC curve of the median-AUC seed of one cell."""
+    from hepdata_lib import Table, Variable
+
+    roc = s.median.roc
+    table = Table(name)
+    table.description = (f"ROC curve of {_label(s)} ({s.cell.study}, {s.cell.dataset}, {s.cell.source}), "
+                         f"seed {s.median.seed} (the median AUC of {s.n_seeds} seeds).")
+    table.keywords["observables"] = ["ROC"]
+    x = Variable("Signal efficiency", is_independent=True, is_binned=False)
+    x.values = [float(v) for v in roc.signal_efficiency]
+    y = Variable("Background efficiency", is_independent=False, is_binned=False)
+    y.values = [float(v) for v in roc.background_efficiency]
+    table.add_variable(x)
+    table.add_variable(y)
+    return table
+
+
+def _reproducible_tar_gz(directory: Path, output: Path) -> None:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for path in sorted(directory.iterdir()):
+            info = tar.gettarinfo(str(path), arcname=path.name)
+            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+            with open(path, "rb") as f:
+                tar.addfile(info, f)
+    with atomic_output(output) as tmp, open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0,
+                                                                              filename="") as gz:
+        gz.write(buf.getvalue())
+
+
+def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], output: str | os.PathLike) -> int:
+    """Write the submission of ``studies`` ({(study, dataset, source): records}) as ``output`` (.tar.gz),
+    validated; return the number of tables."""
+    from hepdata_lib import Submission
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    sub = Submission()
+    sub.comment = ABSTRACT
+    n = 0
+    for (study, dataset, source), records in studies.items():
+        summaries = summarise(records)
+        n += 1
+        sub.add_table(study_table(f"Table {n}: {study}, {dataset} ({source})",
+                                  f"The {study} study on the {dataset} sample ({source} events): mean and standard "
+                                  f"deviation over seeds of every cell.", summaries))
+        for s in summaries:
+            n += 1
+            sub.add_table(roc_table(f"Table {n}: ROC, {study}, {dataset}, {_label(s)}", s))
+    with tempfile.TemporaryDirectory() as tmp:
+        sub.create_files(tmp, validate=False, remove_old=True)
+        files = Path(tmp)
+        (files / "submission.tar.gz").unlink(missing_ok=True)   # hepdata_lib's own archive: we pack a reproducible one
+        validator = FullSubmissionValidator()
+        if not validator.validate(directory=str(files)):
+            messages = [f"{f}: {m.message}" for f, ms in validator.get_messages().items() for m in ms]
+            raise ValueError("HEPData submission does not validate: " + "; ".join(messages[:5]))
+        _reproducible_tar_gz(files, Path(output))
+    return n
