@@ -1,82 +1,176 @@
-"""NN training throughput: hepml's device-resident loop against a plain DataLoader loop.
+"""Training throughput (events/s) on data shaped like the UCI HIGGS training split (10M x 28):
 
-Same model (5 x 300 tanh), same optimiser and batch size, same synthetic data;
-prints events/s of each and the ratio. Runs on CUDA when present, else the CPU.
+* ``dataloader``: a plain PyTorch loop, DataLoader over host tensors, each batch copied to the device;
+* ``hepml``: hepml's loop (hepml.core.training.fit): data resident on the device, index batches;
+* ``ensemble``: the 5 seeds of a cell as one vectorised ensemble (hepml.core.ensemble), events
+  counted for every member;
+* on CUDA also ``hepml+graph`` and ``ensemble+graph``: each step replayed as one CUDA graph.
 
-    python benchmarks/bench_training.py --events 200000 --batch-size 1024 --epochs 2
+For both recipes (fast: AdamW, batch 256; paper: SGD with momentum, batch 100) and the deep
+network (5 x 300 tanh), on the CPU and on CUDA when present. Each mode runs ``--steps`` steps after
+a warm-up; ratios are against ``dataloader`` measured in the same run, on the same device.
+
+    python benchmarks/bench_training.py --events 10000000 --steps 300
+    python benchmarks/bench_training.py --quick        # a small smoke run
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 
 import numpy as np
 import torch
-from torch.utils.data import DataLoader, TensorDataset
+from torch import nn
 
-from hepml.device import torch_device
-from hepml.models import Classifier, mlp
-from hepml.training import Recipe, fit
+from hepml.core.cuda_graph import GraphStep, lr_as_tensors
+from hepml.core.ensemble import _member_losses
+from hepml.core.nets import Classifier, mlp
+from hepml.core.training import Recipe, _optimizer, _optimizer_for, _set_schedule
+from torch.func import functional_call, stack_module_state, vmap
 
-
-def data(n, d=28, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, d)).astype(np.float32)
-    y = (x[:, 0] + 0.5 * rng.normal(size=n) > 0).astype(np.float32)
-    return x, y
-
-
-def model(d, device):
-    torch.manual_seed(0)
-    return Classifier(mlp(d, 5, 300), np.zeros(d), np.ones(d)).to(device)
+RECIPES = {"fast": Recipe.with_defaults(), "paper": Recipe.with_defaults(
+    optimizer="sgd", lr=0.05, weight_decay=1e-5, batch_size=100, schedule="paper", momentum_start=0.9,
+    momentum_end=0.99, init="paper")}
 
 
-def naive(x, y, device, batch_size, epochs):
-    """The textbook loop: a DataLoader over CPU tensors, a host-to-device copy per batch."""
-    net = model(x.shape[1], device)
-    opt = torch.optim.AdamW(net.parameters(), lr=1e-3)
-    loader = DataLoader(TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size=batch_size, shuffle=True)
-    start = time.perf_counter()
-    for _ in range(epochs):
-        for xb, yb in loader:
-            xb, yb = xb.to(device), yb.to(device)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(net(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss.item()  # the usual per-step logging sync
+def _sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize()
-    return epochs * len(x) / (time.perf_counter() - start)
 
 
-def ours(x, y, device, batch_size, epochs):
-    net = model(x.shape[1], device)
-    xt, yt = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
-    xv, yv = xt[:2048], yt[:2048]
-    recipe = Recipe(batch_size=batch_size, max_epochs=epochs, patience=epochs + 1, schedule="none")
-    history = fit(net, xt, yt, xv, yv, recipe, progress=False)
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    return epochs * len(x) / sum(e["seconds"] for e in history.epochs)
+def _network(n_features, x):
+    return Classifier(mlp(n_features, 5, 300), x[:100000].mean(0).cpu().numpy(), x[:100000].std(0).cpu().numpy())
+
+
+def time_dataloader(x, y, recipe, steps, device):
+    model = _network(x.shape[1], x).to(device)
+    opt = _optimizer(model, recipe)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=recipe.batch_size,
+                                         shuffle=True, drop_last=True)
+    it = iter(loader)
+
+    def step():
+        xb, yb = next(it)
+        xb, yb = xb.to(device, non_blocking=True), yb.to(device, non_blocking=True)
+        loss = nn.functional.binary_cross_entropy_with_logits(model(xb), yb)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    return _time(step, steps, device), recipe.batch_size
+
+
+def time_hepml(x, y, recipe, steps, device, graph=False):
+    model = _network(x.shape[1], x).to(device)
+    opt = _optimizer(model, recipe, capturable=graph)
+    if graph:
+        lr_as_tensors(opt, device)
+    perm = torch.randperm(len(x), device=device)
+
+    def one(idx):
+        loss = nn.functional.binary_cross_entropy_with_logits(model(x[idx]), y[idx])
+        opt.zero_grad(set_to_none=not graph)
+        loss.backward()
+        opt.step()
+        return loss.detach()
+    runner = GraphStep(one, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict) if graph else one
+    counter = [0]
+
+    def step():
+        i = counter[0] % (len(x) // recipe.batch_size)
+        _set_schedule(opt, recipe, 0, counter[0], 1000)
+        runner(perm[i * recipe.batch_size:(i + 1) * recipe.batch_size])
+        counter[0] += 1
+    return _time(step, steps, device), recipe.batch_size
+
+
+def time_ensemble(x, y, recipe, steps, device, members=5, graph=False):
+    nets = [_network(x.shape[1], x).to(device) for _ in range(members)]
+    params, buffers = stack_module_state(nets)
+    params = {k: v.detach().requires_grad_() for k, v in params.items()}
+    base = copy.deepcopy(nets[0]).to("meta")
+    batched = vmap(lambda p, b, xx: functional_call(base, (p, b), (xx,)), in_dims=(0, 0, 0), randomness="different")
+    opt = _optimizer_for(list(params.values()), recipe, capturable=graph)
+    if graph:
+        lr_as_tensors(opt, device)
+    perms = torch.stack([torch.randperm(len(x), device=device) for _ in range(members)])
+
+    def one(idx):
+        losses = _member_losses(batched(params, buffers, x[idx]), y[idx])
+        opt.zero_grad(set_to_none=not graph)
+        losses.sum().backward()
+        opt.step()
+        return losses.detach()
+
+    def state():
+        return {k: v.detach().clone() for k, v in params.items()}
+
+    def restore(saved):
+        for k, v in params.items():
+            v.data.copy_(saved[k])
+    runner = GraphStep(one, (members, recipe.batch_size), device, opt, state, restore) if graph else one
+    counter = [0]
+
+    def step():
+        i = counter[0] % (len(x) // recipe.batch_size)
+        _set_schedule(opt, recipe, 0, counter[0], 1000)
+        runner(perms[:, i * recipe.batch_size:(i + 1) * recipe.batch_size])
+        counter[0] += 1
+    return _time(step, steps, device), members * recipe.batch_size
+
+
+def _time(step, steps, device):
+    for _ in range(10):
+        step()
+    _sync(device)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    _sync(device)
+    return time.perf_counter() - t0
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--events", type=int, default=200_000)
-    p.add_argument("--batch-size", type=int, default=1024)
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--device", default="auto")
+    p.add_argument("--events", type=int, default=10_000_000)
+    p.add_argument("--features", type=int, default=28)
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--devices", nargs="+", default=None, help="default: cpu, and cuda when present")
+    p.add_argument("--quick", action="store_true", help="a small smoke run (100k events, 20 steps, CPU)")
     a = p.parse_args()
-    device = torch_device(a.device)
-    x, y = data(a.events)
-    base = naive(x, y, device, a.batch_size, a.epochs)
-    fast = ours(x, y, device, a.batch_size, a.epochs)
-    print(f"device {device}, {a.events} events, batch {a.batch_size}, 5x300 tanh, threads {torch.get_num_threads()}")
-    print(f"DataLoader loop : {base:10.0f} events/s")
-    print(f"hepml fit       : {fast:10.0f} events/s")
-    print(f"speed-up: {fast / base:.2f}x")
+    if a.quick:
+        a.events, a.steps, a.devices = 100_000, 20, ["cpu"]
+    torch.set_num_threads(a.threads)
+    devices = a.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
+    rng = np.random.default_rng(0)
+    x_host = torch.from_numpy(rng.normal(size=(a.events, a.features)).astype(np.float32))
+    y_host = torch.from_numpy(rng.integers(0, 2, a.events).astype(np.float32))
+    print(f"synthetic UCI-HIGGS-like training set: {a.events} x {a.features}; deep network 5 x 300; "
+          f"{a.steps} steps per mode")
+    for dev_name in devices:
+        device = torch.device(dev_name)
+        name = torch.cuda.get_device_name() if device.type == "cuda" else f"CPU, {a.threads} threads"
+        x, y = x_host.to(device), y_host.to(device)
+        for recipe_name, recipe in RECIPES.items():
+            steps = a.steps if device.type == "cuda" else max(a.steps // 10, 5)
+            results = {}
+            t, n = time_dataloader(x_host, y_host, recipe, steps, device)
+            results["dataloader"] = n * steps / t
+            t, n = time_hepml(x, y, recipe, steps, device)
+            results["hepml"] = n * steps / t
+            t, n = time_ensemble(x, y, recipe, steps, device)
+            results["ensemble of 5"] = n * steps / t
+            if device.type == "cuda":
+                t, n = time_hepml(x, y, recipe, steps, device, graph=True)
+                results["hepml + CUDA graph"] = n * steps / t
+                t, n = time_ensemble(x, y, recipe, steps, device, graph=True)
+                results["ensemble of 5 + CUDA graph"] = n * steps / t
+            base = results["dataloader"]
+            print(f"\n{name}, {recipe_name} recipe (batch {recipe.batch_size}):")
+            for mode, rate in results.items():
+                print(f"  {mode:28s} {rate:12.0f} events/s   {rate / base:6.2f}x dataloader")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ def main():
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--ensemble", action=argparse.BooleanOptionalAction, required=True,
                    help="train the seeds of a network cell together as one vectorised ensemble")
+    p.add_argument("--cuda-graph", action=argparse.BooleanOptionalAction, required=True,
+                   help="on CUDA, replay each full training step as one CUDA graph")
     p.add_argument("--resident-gb", type=float, required=True,
                    help="inputs larger than this (GB) are read in chunks of this size")
     p.add_argument("--models", nargs="+", required=True, help="one output per seed")
@@ -27,7 +29,8 @@ def main():
     p.add_argument("--onnx", nargs="*", required=True, help="networks: one ONNX export per seed; nothing otherwise")
     a = p.parse_args()
     train_cell(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
-               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=a.onnx or None)
+               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=a.onnx or None,
+               cuda_graph=a.cuda_graph)
 
 
 if __name__ == "__main__":

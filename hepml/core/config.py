@@ -22,9 +22,7 @@ import math
 import os
 from pathlib import Path
 
-import jsonschema
 import yaml
-from jsonschema import validators
 
 BUILTIN_MODELS = ("bdt",)
 
@@ -50,6 +48,9 @@ def _resolve(root: dict, sub: dict) -> dict:
 
 def _validator(root: dict):
     """A Draft 2020-12 validator of ``root`` that fills in the ``default`` of missing properties."""
+    import jsonschema
+    from jsonschema import validators
+
     validate_properties = jsonschema.Draft202012Validator.VALIDATORS["properties"]
 
     def set_defaults(validator, properties, instance, schema):
@@ -91,6 +92,8 @@ def _set(config: dict, path, value) -> None:
 
 
 def _first_error(errors):
+    import jsonschema
+
     return jsonschema.exceptions.best_match(errors)
 
 

@@ -12,7 +12,7 @@ would train alone with the same seed:
 so a member agrees with the same seed trained alone up to floating-point summation order
 (``tests/test_ensemble.py``). The learning-rate schedule depends only on the step, the same for
 every member. On CUDA the step runs as one CUDA graph when ``cuda_graph`` is set (launch-bound
-small batches, e.g. the paper recipe's batch of 100).
+small batches, e.g. the paper recipe's batch of 100; :mod:`hepml.core.cuda_graph`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 from tqdm.auto import tqdm
 
+from .cuda_graph import GraphStep, lr_as_tensors
 from .device import seed_everything
 from .roc import auc as roc_auc
 from .training import History, Recipe, _optimizer_for, _set_schedule
@@ -40,7 +41,7 @@ def _member_losses(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torch.Tensor, y_train: torch.Tensor,
                  x_val: torch.Tensor, y_val: torch.Tensor, recipe: Recipe, val_truth: np.ndarray | None = None,
                  threads: int | None = None, progress: bool = True, desc: str = "ensemble",
-                 predict_batch: int = 65536) -> list[tuple[nn.Module, History]]:
+                 predict_batch: int = 65536, cuda_graph: bool = False) -> list[tuple[nn.Module, History]]:
     """Train one network per seed together; return each member (best weights restored) and its history."""
     device = x_train.device
     members = []
@@ -56,7 +57,27 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
 
     batched = vmap(forward, in_dims=(0, 0, 0), randomness="different")
     shared_input = vmap(forward, in_dims=(0, 0, None), randomness="different")
-    opt = _optimizer_for(list(params.values()), recipe)
+    use_graph = cuda_graph and device.type == "cuda"
+    opt = _optimizer_for(list(params.values()), recipe, capturable=use_graph)
+    if use_graph:
+        lr_as_tensors(opt, device)
+
+    def one_step(idx):
+        losses = _member_losses(batched(params, buffers, x_train[idx]), y_train[idx])
+        opt.zero_grad(set_to_none=not use_graph)
+        losses.sum().backward()
+        opt.step()
+        return losses.detach()
+
+    def state():
+        return {k: v.detach().clone() for k, v in params.items()}
+
+    def restore(saved):
+        for k, v in params.items():
+            v.data.copy_(saved[k])
+
+    step_fn = GraphStep(one_step, (len(seeds), recipe.batch_size), device, opt, state, restore) if use_graph \
+        else one_step
     generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
     e, n = len(seeds), len(x_train)
     histories = [History() for _ in seeds]
@@ -75,11 +96,7 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
         totals = torch.zeros(e, device=device)
         for idx in batches:
             _set_schedule(opt, recipe, epoch, step, len(batches))
-            losses = _member_losses(batched(params, buffers, x_train[idx]), y_train[idx])
-            opt.zero_grad(set_to_none=True)
-            losses.sum().backward()
-            opt.step()
-            totals += losses.detach()
+            totals += step_fn(idx)
             step += 1
         with torch.no_grad():
             logits = torch.cat([shared_input(params, buffers, x_val[i : i + predict_batch])

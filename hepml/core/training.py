@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from .cuda_graph import GraphStep, lr_as_tensors, set_lr
 from .roc import auc
 
 
@@ -68,17 +69,17 @@ class History:
         self.epochs.append(row)
 
 
-def _optimizer_for(parameters, recipe: Recipe) -> torch.optim.Optimizer:
+def _optimizer_for(parameters, recipe: Recipe, capturable: bool = False) -> torch.optim.Optimizer:
     if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(parameters, lr=recipe.lr, weight_decay=recipe.weight_decay)
+        return torch.optim.AdamW(parameters, lr=recipe.lr, weight_decay=recipe.weight_decay, capturable=capturable)
     if recipe.optimizer == "sgd":
         return torch.optim.SGD(parameters, lr=recipe.lr, momentum=recipe.momentum_start,
                                weight_decay=recipe.weight_decay)
     raise ValueError(f"unknown optimizer {recipe.optimizer!r}")
 
 
-def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
-    return _optimizer_for(model.parameters(), recipe)
+def _optimizer(model: nn.Module, recipe: Recipe, capturable: bool = False) -> torch.optim.Optimizer:
+    return _optimizer_for(model.parameters(), recipe, capturable)
 
 
 def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: int, steps_per_epoch: int) -> None:
@@ -89,14 +90,14 @@ def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: 
         total = recipe.max_epochs * steps_per_epoch
         lr = recipe.lr_min + 0.5 * (recipe.lr - recipe.lr_min) * (1 + math.cos(math.pi * min(step / total, 1.0)))
         for g in opt.param_groups:
-            g["lr"] = lr
+            set_lr(g, lr)
         return
     if recipe.schedule == "paper":
         lr = max(recipe.lr / recipe.lr_decay**step, recipe.lr_min)
         frac = min(epoch / max(recipe.momentum_epochs, 1), 1.0)
         momentum = recipe.momentum_start + frac * (recipe.momentum_end - recipe.momentum_start)
         for g in opt.param_groups:
-            g["lr"] = lr
+            set_lr(g, lr)
             if "momentum" in g:
                 g["momentum"] = momentum
         return
@@ -170,6 +171,7 @@ def fit(
     progress: bool = True,
     desc: str = "train",
     chunk: int | None = None,
+    cuda_graph: bool = False,
 ) -> History:
     """Train ``model`` in place; restore the weights of the best validation loss.
 
@@ -182,6 +184,9 @@ def fit(
     A numpy ``x_train`` (larger than the device may hold, see :func:`resident`) is read in
     chunks of ``chunk`` events (:func:`chunked_batches`); ``x_val`` likewise by
     :func:`predict_logits`. Peak memory is then about one chunk, whatever the sample.
+
+    With ``cuda_graph`` on a CUDA device, full batches run as one replayed CUDA graph
+    (:mod:`hepml.core.cuda_graph`), the same steps with one launch each.
     """
     out_of_core = isinstance(x_train, np.ndarray)
     if out_of_core and (batches is not None or not chunk):
@@ -193,7 +198,21 @@ def fit(
     if batches is None:
         def batches(epoch, gen):  # noqa: E306
             return shuffled_batches(len(x_train), recipe.batch_size, gen, device)
-    opt = _optimizer(model, recipe)
+    use_graph = cuda_graph and device.type == "cuda" and not out_of_core and batches is None
+    opt = _optimizer(model, recipe, capturable=use_graph)
+    if use_graph:
+        lr_as_tensors(opt, device)
+
+    def one_step(xb_or_idx, yb=None):
+        xb, yb = (x_train[xb_or_idx], y_train[xb_or_idx]) if yb is None else (xb_or_idx, yb)
+        loss = loss_fn(model(xb), yb)
+        opt.zero_grad(set_to_none=not use_graph)
+        loss.backward()
+        opt.step()
+        return loss.detach()
+
+    graph_step = GraphStep(one_step, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict) \
+        if use_graph else None
     history = History()
     best_loss, best_state, best_epoch = math.inf, None, -1
     reference_losses: list[float] = []
@@ -211,14 +230,11 @@ def fit(
         else:
             index_batches = list(batches(epoch, generator))
             steps_per_epoch = len(index_batches)
-            batch_iter = ((x_train[idx], y_train[idx]) for idx in index_batches)
+            batch_iter = ((idx, None) for idx in index_batches)
         for xb, yb in batch_iter:
             _set_schedule(opt, recipe, epoch, step, steps_per_epoch)
-            loss = loss_fn(model(xb), yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.detach()
+            loss = graph_step(xb) if graph_step is not None else one_step(xb, yb)
+            total += loss
             n_batches += 1
             step += 1
         val_logits = predict_logits(model, x_val)

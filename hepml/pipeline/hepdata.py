@@ -9,6 +9,7 @@ into a reproducible ``.tar.gz`` (fixed times and owners), and checked with the H
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -115,9 +116,9 @@ def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], ou
             n += 1
             sub.add_table(roc_table(f"Table {n}: ROC, {study}, {dataset}, {_label(s)}", s))
     with tempfile.TemporaryDirectory() as tmp:
-        sub.create_files(tmp, validate=False, remove_old=True)
-        files = Path(tmp)
-        (files / "submission.tar.gz").unlink(missing_ok=True)   # hepdata_lib's own archive: we pack a reproducible one
+        files = Path(tmp) / "files"
+        with contextlib.chdir(tmp):   # hepdata_lib packs its own archive into the working directory
+            sub.create_files(str(files), validate=False, remove_old=True)
         validator = FullSubmissionValidator()
         if not validator.validate(directory=str(files)):
             messages = [f"{f}: {m.message}" for f, ms in validator.get_messages().items() for m in ms]

@@ -74,7 +74,7 @@ def build_network(spec: ModelSpec, x: np.ndarray):
 
 
 def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, progress: bool,
-                 resident_gb: float | None):
+                 resident_gb: float | None, cuda_graph: bool):
     import torch
 
     from ..core.device import seed_everything, torch_device
@@ -93,7 +93,7 @@ def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, p
                  "batches": one_mixture_batches(data.mixture, recipe.batch_size, dev)}
     history = fit(model, resident(data.x, dev, limit), t(data.y), resident(data.x_val, dev, limit), t(data.y_val),
                   recipe, seed=seed, val_labels=data.val_truth, progress=progress, desc=f"{spec.kind} seed {seed}",
-                  **extra)
+                  cuda_graph=cuda_graph, **extra)
     return model.cpu().eval(), {"epochs": history.epochs, "best_epoch": history.best_epoch, "device": str(dev)}
 
 
@@ -114,7 +114,8 @@ def can_train_together(spec: ModelSpec, datas: list[TrainingData]) -> bool:
             and all(d.loss == "bce" for d in datas) and all(d.x is datas[0].x and d.y is datas[0].y for d in datas))
 
 
-def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], threads: int = 1, progress: bool = True):
+def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], threads: int = 1, progress: bool = True,
+                   cuda_graph: bool = False):
     """One network per seed trained together (``hepml.core.ensemble``); [(model, history)] per seed."""
     import torch
 
@@ -128,13 +129,13 @@ def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], thread
     trained = fit_ensemble(lambda: build_network(spec, data.x), seeds, t(data.x), t(data.y), t(data.x_val),
                            t(data.y_val), Recipe.from_dict(spec.recipe), val_truth=data.val_truth, threads=threads,
                            progress=progress, desc=f"{spec.kind} x{len(seeds)}",
-                           predict_batch=PREDICT_BATCH[spec.kind])
+                           predict_batch=PREDICT_BATCH[spec.kind], cuda_graph=cuda_graph)
     return [(model.cpu().eval(), {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev),
                                   "ensemble": len(seeds)}) for model, h in trained]
 
 
 def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1, progress: bool = True,
-                resident_gb: float | None = None):
+                resident_gb: float | None = None, cuda_graph: bool = False):
     """Train one model of ``spec`` on ``data`` with ``seed``; return (model, history). Inputs larger
     than ``resident_gb`` (default: the schema's ``training.resident_gb``) are read in chunks."""
     if spec.kind == "bdt":
@@ -145,7 +146,7 @@ def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1
         return train_bdt(data.x, data.y, data.x_val, data.y_val, spec.config, seed, threads)
     if spec.kind == "observable":
         return _fit_observable(spec, data)
-    return _fit_network(spec, data, seed, threads, progress, resident_gb)
+    return _fit_network(spec, data, seed, threads, progress, resident_gb, cuda_graph)
 
 
 def save_model(spec: ModelSpec, model, inputs: list[str], path: str | os.PathLike) -> None:

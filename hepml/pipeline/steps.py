@@ -104,7 +104,7 @@ def training_data(task: str, x, y, x_val, y_val, seed: int, task_config: dict, w
 def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train_path, val_path,
                seeds: list[int], model_paths: list, history_paths: list, threads: int = 1,
                task_config: dict | None = None, ensemble: bool = True, progress: bool = True,
-               resident_gb: float | None = None, onnx_paths: list | None = None) -> None:
+               resident_gb: float | None = None, onnx_paths: list | None = None, cuda_graph: bool = False) -> None:
     """Train one model per seed and write each one and its history (and, for a network, its ONNX
     export to ``onnx_paths``). With ``ensemble``, networks on shared inputs train together as one
     vectorised ensemble (``hepml.core.ensemble``)."""
@@ -120,9 +120,10 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
         datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, where, mass, mass_val)] * len(seeds)
     limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
     if ensemble and can_train_together(spec, datas) and datas[0].x.nbytes <= limit:
-        trained = train_ensemble(spec, datas[0], seeds, threads, progress)
+        trained = train_ensemble(spec, datas[0], seeds, threads, progress, cuda_graph)
     else:
-        trained = [train_model(spec, data, seed, threads, progress, resident_gb) for seed, data in zip(seeds, datas)]
+        trained = [train_model(spec, data, seed, threads, progress, resident_gb, cuda_graph)
+                   for seed, data in zip(seeds, datas)]
     onnx_paths = onnx_paths or [None] * len(seeds)
     if spec.kind in ("mlp", "cnn") and None in onnx_paths:
         raise ValueError("every network is exported to ONNX: give one ONNX path per seed")

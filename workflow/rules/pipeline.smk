@@ -28,6 +28,7 @@ rule train:
         seeds=SEEDS,
         ensemble="--ensemble" if config["training"]["ensemble"] else "--no-ensemble",
         resident_gb=config["training"]["resident_gb"],
+        cuda_graph="--cuda-graph" if config["training"]["cuda_graph"] else "--no-cuda-graph",
         onnx=lambda w, output: list(output.get("onnx", [])),
     log:
         f"{RESULTS}/logs/train/{LOG}.log",
@@ -42,7 +43,8 @@ rule train:
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} --resident-gb {params.resident_gb}"
+        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
+        " --resident-gb {params.resident_gb}"
         " --models {output.models:q} --histories {output.histories:q} --onnx {params.onnx:q} > {log:q} 2>&1"
 
 

@@ -1,0 +1,81 @@
+"""Results in the formats physicists use: ONNX networks that ONNX Runtime scores like PyTorch, and a
+HEPData submission the HEPData validator accepts."""
+
+import dataclasses
+import tarfile
+
+import numpy as np
+import pytest
+
+from hepml.core.onnx_export import export_onnx, onnx_inputs
+from hepml.core.records import Cell, MetricRecord, Roc
+from hepml.core.training import Recipe
+from hepml.pipeline.hepdata import write_submission
+from hepml.pipeline.models import ModelSpec, TrainingData, predict_network, train_model
+
+RECIPE = dataclasses.asdict(Recipe.with_defaults(max_epochs=2, batch_size=64))
+
+
+def _toy(n, shape, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n).astype(np.float32)
+    x = (rng.normal(size=(n, *shape)) * 5 + 20).astype(np.float32)   # raw, unstandardised inputs
+    x.reshape(n, -1)[:, 0] += 10 * y
+    return x, y
+
+
+@pytest.mark.parametrize("kind, config, shape", [
+    ("mlp", {"layers": 3, "width": 32, "activation": "tanh", "device": "cpu"}, (7,)),
+    ("cnn", {"filters": [4, 4], "kernels": [3, 3], "dense": 8, "dropout": 0.25, "device": "cpu"}, (2, 9, 9)),
+])
+def test_onnx_runtime_scores_equal_pytorchs(tmp_path, kind, config, shape):
+    import onnxruntime
+
+    x, y = _toy(800, shape)
+    spec = ModelSpec(kind, config, RECIPE)
+    model, _ = train_model(spec, TrainingData(x, y, x, y, val_truth=y), seed=0, progress=False)
+    names = [f"f{i}" for i in range(shape[0])] if kind == "mlp" else ["images"]
+    export_onnx(model, x, names, tmp_path / "m.onnx", {"kind": kind})
+    test, _ = _toy(500, shape, seed=1)
+    session = onnxruntime.InferenceSession(str(tmp_path / "m.onnx"))
+    onnx_scores = session.run(None, {"inputs": test})[0]
+    assert onnx_scores.shape == (500,)
+    assert np.max(np.abs(onnx_scores - predict_network(model, test, spec))) < 1e-5
+    assert onnx_inputs(tmp_path / "m.onnx") == names
+    export_onnx(model, x, names, tmp_path / "again.onnx", {"kind": kind})
+    assert (tmp_path / "again.onnx").read_bytes() == (tmp_path / "m.onnx").read_bytes()
+
+
+def _records(study, n_cells=3, significance=True):
+    rng = np.random.default_rng(0)
+    out = []
+    for c in range(n_cells):
+        for seed in (0, 1):
+            eff = np.linspace(0, 1, 20)
+            out.append(MetricRecord(Cell(study, "higgs", "pythia", "low", f"model{c}", "all"), seed,
+                                    0.7 + 0.01 * rng.random(), 1000, 500, 5.0, Roc(eff.tolist(), (eff**2).tolist()),
+                                    train_events=2000, z_binned=2.0 if significance else None,
+                                    z_best_threshold=1.8 if significance else None, best_threshold=0.4))
+    return out
+
+
+def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch):
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+
+    studies = {("benchmark", "higgs", "pythia"): _records("benchmark"),
+               ("jets", "qg", "pythia"): _records("jets", 2, significance=False)}
+    n = write_submission(studies, tmp_path / "a.tar.gz")
+    assert n == 2 + 3 + 2
+    write_submission(studies, tmp_path / "b.tar.gz")
+    assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()
+    assert not list((tmp_path / "cwd").iterdir()), "nothing is written outside the output"
+    with tarfile.open(tmp_path / "a.tar.gz") as tar:
+        names = tar.getnames()
+        tar.extractall(tmp_path / "x", filter="data")
+    assert "submission.yaml" in names and len(names) == 1 + n
+    assert FullSubmissionValidator().validate(directory=str(tmp_path / "x"))
+    table = next((tmp_path / "x").glob("table_1*.yaml")).read_text()
+    assert "Expected significance, binned (pyhf)" in table and "std. dev. over seeds" in table
