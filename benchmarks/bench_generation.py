@@ -1,56 +1,118 @@
-"""Generation throughput: hepml's full chain against a bare pythia.next() loop, same process.
+"""Generation: where the time per event goes, and the full chain against a bare ``pythia.next()`` loop.
 
-The bare loop generates events and does nothing else; hepml's chain also extracts the
-event record into awkward arrays, clusters jets with FastJet, runs the detector and
-computes the features. Prints events/s of each and the ratio (goal >= 0.8).
+Runs, in one process and on the same seeds, (a) a bare loop that calls ``pythia.next()`` and
+nothing else, and (b) hepml's chain split into its stages: ``Pythia.nextBatch`` (generation plus
+the event record as awkward arrays), flattening to numpy, the detector (FastJet clustering,
+isolation, smearing, b-tagging, MET), truth, selection + features, and writing the store.
+Pythia's initialisation is excluded from both. Prints ms/event per stage, the events/s of each
+loop and the ratio chain/bare.
 
-    python benchmarks/bench_generation.py --dataset higgs --process background --events 2000
+    python benchmarks/bench_generation.py --dataset higgs --process background --events 4000
+    python benchmarks/bench_generation.py --quick
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import tempfile
 import time
+from pathlib import Path
 
-from hepml.generation.processes import process_variants
-from hepml.generation.pythia import make_pythia
-from hepml.generation.shards import simulate
+import numpy as np
 
-GEN = {"sqrt_s": 8000, "higgs": {"masses": {"H0": 425, "Hpm": 325, "h": 125}, "widths": {"H0": 1.0, "Hpm": 1.0}},
-       "susy": {"slha": "config/susy_chargino.slha"}}
+from hepml.benchmark.generation.detector import reconstruct
+from hepml.benchmark.generation.processes import process_variants
+from hepml.benchmark.generation.shards import _batch_output
+from hepml.benchmark.generation.truth import higgs_truth, susy_truth
+from hepml.core.config import SCHEMA, validate_config
+from hepml.core.pythia import _capture_stdout, flatten_batch, make_pythia, shard_seed
+from hepml.core.store import StoreWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ["pythia nextBatch", "flatten (awkward -> numpy)", "detector (FastJet, smearing, b-tag)", "truth",
+          "selection + features", "store write"]
 
 
-def main():
+def bare_rate(variants, per_variant: list[int], base: str) -> float:
+    """Events/s of ``pythia.next()`` alone."""
+    elapsed = 0.0
+    for v, (variant, n) in enumerate(zip(variants, per_variant)):
+        pythia = make_pythia(list(variant.settings), shard_seed(0, base, 0, v))
+        with _capture_stdout():
+            t0 = time.perf_counter()
+            for _ in range(n):
+                pythia.next()
+            elapsed += time.perf_counter() - t0
+    return sum(per_variant) / elapsed
+
+
+def chain_stages(dataset, process, variants, per_variant, base, detector, batch_size, path) -> dict[str, float]:
+    """Seconds spent in each stage of hepml's chain."""
+    seconds = dict.fromkeys(STAGES, 0.0)
+
+    def timed(stage, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        seconds[stage] += time.perf_counter() - t0
+        return out
+
+    with StoreWriter(path) as writer:
+        for v, (variant, n) in enumerate(zip(variants, per_variant)):
+            seed = shard_seed(0, base, 0, v)
+            rng = np.random.default_rng(seed)
+            pythia = make_pythia(list(variant.settings), seed)
+            done = 0
+            while done < n:
+                k = min(batch_size, n - done)
+                with _capture_stdout():
+                    batch = timed(STAGES[0], pythia.nextBatch, k, "skip")
+                gen = timed(STAGES[1], flatten_batch, batch)
+                reco = timed(STAGES[2], reconstruct, gen, detector, rng)
+                truth = timed(STAGES[3], higgs_truth if dataset == "higgs" else susy_truth,
+                              *((gen, variant.leptonic_charge) if dataset == "higgs" else (gen,)))
+                trees = timed(STAGES[4], _batch_output, dataset, process, reco, truth, detector)
+                for tree, data in trees.items():
+                    timed(STAGES[5], writer.extend, data, tree)
+                done += k
+    return seconds
+
+
+def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", default="higgs", choices=["higgs", "susy"])
     p.add_argument("--process", default="background", choices=["signal", "background"])
-    p.add_argument("--events", type=int, default=2000)
+    p.add_argument("--events", type=int, default=4000)
+    p.add_argument("--batch-size", type=int, default=2000, help="events per nextBatch call, as in the workflow")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 200 events")
+    p.add_argument("--out", help="also write the figures as JSON")
     a = p.parse_args()
-    variants = process_variants(a.dataset, a.process, GEN)
-    # bare loop: time only pythia.next()
-    bare_time = 0.0
-    for i, settings in enumerate(variants):
-        pythia = make_pythia(settings, 100 + i)
-        t0 = time.perf_counter()
-        for _ in range(a.events // len(variants)):
-            pythia.next()
-        bare_time += time.perf_counter() - t0
-    # full chain: Pythia init excluded the same way (first batch includes it, so time it separately)
-    for i, settings in enumerate(variants):
-        make_pythia(settings, 100 + i)  # warm caches equally
-    t0 = time.perf_counter()
-    selected = sum(len(f["label"]) for f in simulate(a.dataset, a.process, a.events, 100, GEN, {}, progress=False))
-    chain_time = time.perf_counter() - t0
-    init = 0.0
-    for i, settings in enumerate(variants):
-        t1 = time.perf_counter()
-        make_pythia(settings, 100 + i)
-        init += time.perf_counter() - t1
-    chain_time -= init
-    print(f"{a.dataset} {a.process}: {a.events} events, {selected} selected")
-    print(f"bare pythia.next() : {a.events / bare_time:8.1f} events/s")
-    print(f"hepml full chain   : {a.events / chain_time:8.1f} events/s ({selected / chain_time:.1f} selected/s)")
-    print(f"ratio: {bare_time / chain_time:.2f} (goal >= 0.8)")
+    n = 200 if a.quick else a.events
+    config = validate_config({}, SCHEMA, ROOT)
+    gen, detector = config["generation"], config["detector"]
+    variants = process_variants(a.dataset, a.process, gen)
+    per_variant = [n // len(variants) + (i < n % len(variants)) for i in range(len(variants))]
+    base = f"bench/{a.dataset}/{a.process}"
+
+    bare = bare_rate(variants, per_variant, base)
+    with tempfile.TemporaryDirectory() as tmp:
+        seconds = chain_stages(a.dataset, a.process, variants, per_variant, base, detector, a.batch_size,
+                               Path(tmp) / "shard.root")
+    total = sum(seconds.values())
+    chain = n / total
+    print(f"{a.dataset} {a.process}: {n} events, {len(variants)} Pythia run(s), batches of {a.batch_size}")
+    print(f"{'stage':40s} {'ms/event':>9s} {'share':>6s}")
+    for stage, s in seconds.items():
+        print(f"{stage:40s} {1e3 * s / n:9.3f} {s / total:6.1%}")
+    print(f"bare pythia.next()   : {bare:8.1f} events/s")
+    print(f"hepml full chain     : {chain:8.1f} events/s")
+    print(f"nextBatch alone      : {n / seconds[STAGES[0]]:8.1f} events/s")
+    print(f"ratio chain/bare     : {chain / bare:.2f}")
+    print(f"ratio chain/nextBatch: {seconds[STAGES[0]] / total:.2f}  (the most the Python side can give back)")
+    if a.out:
+        Path(a.out).write_text(json.dumps({"dataset": a.dataset, "process": a.process, "events": n,
+                                           "bare_events_per_s": bare, "chain_events_per_s": chain,
+                                           "stage_seconds": seconds}, indent=1))
 
 
 if __name__ == "__main__":

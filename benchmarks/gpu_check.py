@@ -15,11 +15,12 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, "benchmarks")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_training  # noqa: E402
 
 from hepml.core.ensemble import fit_ensemble  # noqa: E402
@@ -100,6 +101,9 @@ def main():
     p.add_argument("--scaling", action="store_true",
                    help="only the epoch timings: shallow and deep alone, and deep 3 at a time on one GPU")
     a = p.parse_args()
+    if not torch.cuda.is_available():
+        print("gpu_check: no CUDA device here, nothing to check (the GPU figures stay unmeasured)")
+        return
     device = torch.device("cuda")
     if a.one_epoch:
         print(json.dumps(uci_sized_epoch(device)))

@@ -52,15 +52,18 @@ def test_profile_dry_run(tmp_path, profile):
     proc = snakemake(work, *args)
     assert "workflow specific profile profiles/default" in proc.stdout + proc.stderr
     jobs = _dry_run_jobs(proc)
-    assert {"generate", "train deep", "train bdt", "train cnn", "train dense", "score", "metrics"} <= set(jobs), jobs
-    for network in ("train deep", "train cnn", "train dense"):
+    networks = ("train_network deep", "train_network cnn", "train_network dense", "train_network param")
+    assert {"generate", "train bdt", "score", "metrics", *networks} <= set(jobs), jobs
+    for network in networks:
         assert "gpu=1" in jobs[network]
     for other in ("train bdt", "train multiplicity", "generate", "score"):
         assert "gpu=1" not in jobs[other], other
     if profile == "slurm":
-        assert "slurm_partition=main" in jobs["train deep"] and "cpus_per_task=4" in jobs["train bdt"]
+        assert "slurm_partition=main" in jobs["train_network deep"] and "cpus_per_task=4" in jobs["train bdt"]
+        assert "mem_mb=32000" in jobs["train_network cnn"] and "mem_mb=16000" in jobs["train bdt"]
     if profile == "htcondor":
-        assert "request_gpus=1" in jobs["train deep"] and "request_gpus=0" in jobs["train bdt"]
+        assert "request_gpus=1" in jobs["train_network deep"] and "request_gpus=0" in jobs["train bdt"]
+        assert "request_memory=32000" in jobs["train_network deep"]
 
 
 def _running_training_outputs(session: int) -> list[str]:

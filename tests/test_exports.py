@@ -46,13 +46,13 @@ def test_onnx_runtime_scores_equal_pytorchs(tmp_path, kind, config, shape):
     assert (tmp_path / "again.onnx").read_bytes() == (tmp_path / "m.onnx").read_bytes()
 
 
-def _records(study, n_cells=3, significance=True):
+def _records(study, n_cells=3, significance=True, cell=None):
     rng = np.random.default_rng(0)
     out = []
     for c in range(n_cells):
         for seed in (0, 1):
             eff = np.linspace(0, 1, 20)
-            out.append(MetricRecord(Cell(study, "higgs", "pythia", "low", f"model{c}", "all"), seed,
+            out.append(MetricRecord(cell(c) if cell else Cell(study, "higgs", "pythia", "low", f"model{c}", "all"), seed,
                                     0.7 + 0.01 * rng.random(), 1000, 500, 5.0, Roc(eff.tolist(), (eff**2).tolist()),
                                     train_events=2000, z_binned=2.0 if significance else None,
                                     z_best_threshold=1.8 if significance else None, best_threshold=0.4))
@@ -65,10 +65,14 @@ def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch)
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
 
+    # the parameterized study's labels are long: table names must still fit HEPData's 64 characters
+    param = lambda c: Cell("parameterized", "hpar", "pythia", "complete_mass", "param", "param",  # noqa: E731
+                           f"m{325 + 50 * c}")
     studies = {("benchmark", "higgs", "pythia"): _records("benchmark"),
-               ("jets", "qg", "pythia"): _records("jets", 2, significance=False)}
+               ("jets", "qg", "pythia"): _records("jets", 2, significance=False),
+               ("parameterized", "hpar", "pythia"): _records("parameterized", 3, cell=param)}
     n = write_submission(studies, tmp_path / "a.tar.gz")
-    assert n == 2 + 3 + 2
+    assert n == 3 + 3 + 2 + 3
     write_submission(studies, tmp_path / "b.tar.gz")
     assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()
     assert not list((tmp_path / "cwd").iterdir()), "nothing is written outside the output"
@@ -77,5 +81,6 @@ def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch)
         tar.extractall(tmp_path / "x", filter="data")
     assert "submission.yaml" in names and len(names) == 1 + n
     assert FullSubmissionValidator().validate(directory=str(tmp_path / "x"))
+    assert "evaluated at m375" in (tmp_path / "x" / "submission.yaml").read_text()
     table = next((tmp_path / "x").glob("table_1*.yaml")).read_text()
     assert "Expected significance, binned (pyhf)" in table and "std. dev. over seeds" in table

@@ -7,8 +7,11 @@ it makes again is the same.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
+import subprocess
+import tarfile
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +76,6 @@ def test_tables_equal_the_golden_tables_of_the_tiny_run(e2e):
         if golden.suffix in (".md", ".tex"):
             assert made.read_text() == golden.read_text(), golden.name
             continue
-        import csv
 
         a, b = list(csv.DictReader(made.open())), list(csv.DictReader(golden.open()))
         assert [r.keys() for r in a] == [r.keys() for r in b], golden.name
@@ -141,12 +143,77 @@ def test_manifest_traces_every_artifact_from_snakemakes_record(e2e):
     assert manifest["packages"]["torch"] and "commit" in manifest["code"]
     assert manifest["generation"]["higgs"]["signal"]["events_generated"] == 800
     files = manifest["files"]
-    assert any(p.endswith("deep/all/seed1.model") and v["rule"] == "train" for p, v in files.items())
+    assert any(p.endswith("deep/all/seed1.model") and v["rule"] == "train_network" for p, v in files.items())
+    bdt = files[f"{RESULTS}/models/benchmark/higgs/pythia/low/bdt/all/seed0.model"]
+    assert bdt["rule"] == "train" and bdt["format"].startswith("xgboost JSON")
+    assert files[f"{RESULTS}/models/benchmark/higgs/pythia/low/deep/all/seed0.onnx"]["format"].startswith("ONNX")
     assert files[f"{RESULTS}/validation/susy.md"]["rule"] == "validate_generation"
     made = {str(p) for p in outputs_of(e2e)} - {f"{RESULTS}/manifest.json"}
     assert set(files) == made  # every file of the run, and only files that exist
     for path, entry in files.items():
         assert sha256sum(e2e / path) == entry["sha256"], path
+
+
+def test_learning_curve_study_outputs(e2e):
+    res = e2e / RESULTS
+    for dataset in ("higgs", "susy"):
+        rows = list(csv.DictReader((res / "tables" / f"learning_curve_{dataset}_pythia.csv").open()))
+        # sizes 100 and 300 of config/test.yaml, then the whole training part, for bdt and deep on 'low'
+        by_model = {}
+        for r in rows:
+            by_model.setdefault((r["model"], r["feature_set"]), []).append(int(r["train_events"]))
+        assert set(by_model) == {("bdt", "low"), ("deep", "low")}
+        for sizes in by_model.values():
+            assert sizes[:2] == [100, 300] and sizes[2] > 300 and len(sizes) == 3
+        assert (res / "plots" / f"learning_curve_{dataset}_pythia.png").stat().st_size > 10_000
+
+
+def test_parameterized_study_outputs(e2e):
+    res = e2e / RESULTS
+    rows = list(csv.DictReader((res / "tables" / "parameterized_hpar_pythia.csv").open()))
+    assert [float(r["mass"]) for r in rows] == [325.0, 375.0, 425.0, 475.0]
+    # 375 GeV is held out: the parameterized network never saw it, a dedicated network trained there
+    assert [r["held_out"] for r in rows] == ["False", "True", "False", "False"]
+    for r in rows:
+        assert 0.5 < float(r["param_auc"]) <= 1 and 0.5 < float(r["dedicated_auc"]) <= 1
+    assert (res / "plots" / "parameterized_hpar_pythia.png").stat().st_size > 10_000
+
+
+def test_every_network_has_an_onnx_twin_and_the_hepdata_submission_validates(e2e, tmp_path):
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    res = e2e / RESULTS
+    networks = [p for p in (res / "models").rglob("*.model") if not p.read_bytes().startswith(b"{")]
+    assert {p.relative_to(res / "models").parts[0] for p in networks} == {
+        "benchmark", "jets", "weak", "learning_curve", "parameterized"}
+    assert all(p.with_suffix(".onnx").stat().st_size > 0 for p in networks)
+    with tarfile.open(res / "hepdata" / "submission.tar.gz") as tar:
+        tar.extractall(tmp_path / "sub", filter="data")
+    assert FullSubmissionValidator().validate(directory=str(tmp_path / "sub"))
+    text = (tmp_path / "sub" / "submission.yaml").read_text()
+    for study in ("benchmark", "learning_curve", "parameterized", "jets", "weak"):
+        assert f"{study}, " in text, study
+
+
+def test_report_renders_every_table_and_plot_in_a_browser(e2e, tmp_path):
+    """``snakemake --report`` of the tiny run, opened in headless chromium: every table and plot
+    of the run is listed by name in the rendered page, and the run's text is there."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("chromium is not installed: bash .ci/setup installs it (Debian package 'chromium')")
+    report = tmp_path / "report.html"
+    snakemake(e2e, "--report", str(report))
+    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
+                          "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    page = dom.stdout
+    expected = [p.name for p in (e2e / RESULTS / "plots").glob("*.png")]
+    expected += [p.name for p in (e2e / RESULTS / "tables").glob("*.csv")]
+    expected += ["higgs.md", "higgs.png", "susy.md", "susy.png"]
+    assert len(expected) > 15
+    missing = [name for name in expected if name not in page]
+    assert not missing, missing
+    assert "learning_curve" in page and "parameterized" in page and "HEPData submission" in page
 
 
 RULE_OUTPUTS = {

@@ -73,6 +73,30 @@ def reproducible(path: str) -> bool:
     return not (set(p.parts) & set(NOT_REPRODUCIBLE_PARTS)) and p.name not in NOT_REPRODUCIBLE_NAMES
 
 
+FORMATS = {
+    ".root": "ROOT file (hepml store: uproot TTrees, checksums in the 'hepml' TObjString)",
+    ".npz": "numpy .npz",
+    ".onnx": "ONNX (input standardisation inside the graph, feature names in metadata_props)",
+    ".json": "JSON", ".csv": "CSV", ".md": "Markdown", ".tex": "LaTeX", ".png": "PNG", ".pdf": "PDF",
+    ".log": "text log", ".tsv": "Snakemake benchmark (TSV)",
+    ".gz": "HEPData submission (tar.gz of YAML, validated by hepdata-validator)",
+}
+
+
+def file_format(path: str | os.PathLike) -> str:
+    """What a result file is, for the manifest; a ``.model`` says which library reads it."""
+    p = Path(path)
+    if p.suffix == ".model":
+        with open(p, "rb") as f:
+            head = f.read(4096)
+        if not head.startswith(b"{"):
+            return "PyTorch state dict with its model spec (torch.load, weights_only=True); also as ONNX beside it"
+        if b'"learner"' in head:
+            return "xgboost JSON (xgboost.Booster.load_model; input names in the attribute hepml_columns)"
+        return "JSON (a single-observable tagger: column and sign)"
+    return FORMATS.get(p.suffix, p.suffix.lstrip(".") or "file")
+
+
 def run_files(results: str | os.PathLike, workdir: str | os.PathLike = ".") -> dict[str, dict]:
     """Every existing file under ``results`` that a rule of the workflow made, by Snakemake's record."""
     records = snakemake_records(workdir)
@@ -83,8 +107,8 @@ def run_files(results: str | os.PathLike, workdir: str | os.PathLike = ".") -> d
             continue
         if Path(path).parts[: len(Path(results).parts)] != Path(results).parts:
             continue
-        files[path] = {"rule": record.get("rule"), "sha256": sha256sum(p), "bytes": p.stat().st_size,
-                       "reproducible": reproducible(path)}
+        files[path] = {"rule": record.get("rule"), "format": file_format(p), "sha256": sha256sum(p),
+                       "bytes": p.stat().st_size, "reproducible": reproducible(path)}
     return files
 
 

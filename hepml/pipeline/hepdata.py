@@ -36,6 +36,13 @@ def _label(s: Summary) -> str:
     return ", ".join(parts)
 
 
+def _name(text: str) -> str:
+    """A table name as HEPData takes it (at most 64 characters; the details go in the description)."""
+    if len(text) > 64:
+        raise ValueError(f"HEPData table name longer than 64 characters: {text!r}")
+    return text
+
+
 def _dependent(name: str, summaries: list[Summary], field: str, units: str = ""):
     from hepdata_lib import Uncertainty, Variable
 
@@ -109,12 +116,12 @@ def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], ou
     for (study, dataset, source), records in studies.items():
         summaries = summarise(records)
         n += 1
-        sub.add_table(study_table(f"Table {n}: {study}, {dataset} ({source})",
+        sub.add_table(study_table(_name(f"Table {n}: {study}, {dataset} ({source})"),
                                   f"The {study} study on the {dataset} sample ({source} events): mean and standard "
                                   f"deviation over seeds of every cell.", summaries))
         for s in summaries:
             n += 1
-            sub.add_table(roc_table(f"Table {n}: ROC, {study}, {dataset}, {_label(s)}", s))
+            sub.add_table(roc_table(_name(f"Table {n}: ROC curve, {study}, {dataset}"), s))
     with tempfile.TemporaryDirectory() as tmp:
         files = Path(tmp) / "files"
         with contextlib.chdir(tmp):   # hepdata_lib packs its own archive into the working directory

@@ -113,6 +113,8 @@ rule merge:
         training_masses=lambda w: training_masses(w.dataset),
     log:
         f"{RESULTS}/logs/merge_{{dataset}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/merge_{{dataset}}.tsv"
     shell:
         "python scripts/merge.py --inputs {input.events:q} --records {input.records:q} --seed {params.seed}"
         " --masses {params.masses:q} --training-masses {params.training_masses:q}"
@@ -133,6 +135,8 @@ rule split:
         limits=as_json(config["limits"]),
     log:
         f"{RESULTS}/logs/split_{{dataset}}_{{source}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/split_{{dataset}}_{{source}}.tsv"
     shell:
         "python scripts/split.py --input {input:q} --sizes {params.sizes:q} --limits {params.limits:q}"
         " --train {output.train:q} --val {output.val:q} --test {output.test:q} > {log:q} 2>&1"
@@ -150,5 +154,7 @@ rule jet_features:
         images=as_json(JETS["images"]),
     log:
         f"{RESULTS}/logs/jet_features_{{source}}_{{part}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/jet_features_{{source}}_{{part}}.tsv"
     shell:
         "python scripts/jet_features.py --input {input:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"

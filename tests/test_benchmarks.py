@@ -1,0 +1,42 @@
+"""Every benchmark runs (``--quick``) and prints the figures its docstring promises.
+
+The figures themselves are machine-dependent and asserted nowhere; what is asserted is that the
+scripts work against today's code and report what the README quotes them for.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py"))
+
+EXPECT = {
+    "bench_convert.py": [r"hepml convert\s+[\d.]+\s+[\d.]+x", r"pyarrow\.csv\s+[\d.]+", r"gunzip \(ISA-L\)"],
+    "bench_generation.py": [r"pythia nextBatch\s+[\d.]+", r"detector \(FastJet", r"ratio chain/bare\s+: [\d.]+"],
+    "bench_images.py": [r"^\s+2000\s+\d+\s+\d+\s+[\d.]+x", r"peak RSS: \d+ MB"],
+    "bench_recipes.py": [r"fast : best AUC 0\.\d+", r"paper: best AUC 0\.\d+"],
+    "bench_training.py": [r"dataloader", r"ensemble", r"cpu"],
+    "gpu_check.py": [r"no CUDA device here|graph_equals_eager"],
+}
+
+
+def test_every_benchmark_is_covered():
+    assert set(BENCHMARKS) == set(EXPECT)
+
+
+@pytest.mark.parametrize("script", BENCHMARKS)
+def test_benchmark_runs_quick(script, tmp_path):
+    args = [] if script == "gpu_check.py" else ["--quick"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    for pattern in EXPECT[script]:
+        assert re.search(pattern, run.stdout, re.MULTILINE), f"{script}: no {pattern!r} in\n{run.stdout[-2000:]}"
