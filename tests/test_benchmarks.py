@@ -20,9 +20,10 @@ BENCHMARKS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py"))
 EXPECT = {
     "bench_convert.py": [r"hepml convert\s+[\d.]+\s+[\d.]+x", r"pyarrow\.csv\s+[\d.]+", r"gunzip \(ISA-L\)"],
     "bench_generation.py": [r"pythia nextBatch\s+[\d.]+", r"detector \(FastJet", r"ratio chain/bare\s+: [\d.]+"],
+    "bench_mpi.py": [r"mpi on  quark: +[\d.]+ events/s", r"gluon: multiple interactions make generation [\d.]+x slower"],
     "bench_images.py": [r"^\s+2000\s+\d+\s+\d+\s+[\d.]+x", r"peak RSS: \d+ MB"],
     "bench_recipes.py": [r"fast : best AUC 0\.\d+", r"paper: best AUC 0\.\d+"],
-    "bench_training.py": [r"dataloader", r"ensemble", r"cpu"],
+    "bench_training.py": [r"CPU, \d+ threads, fast recipe", r"ensemble of 5 +\d+ events/s"],
     "gpu_check.py": [r"no CUDA device here|graph_equals_eager"],
 }
 

@@ -62,6 +62,12 @@ def test_single_particle_jet_lights_one_pixel():
     assert (uncentred > 0).sum() == 1 and uncentred.argmax() // 33 == 16 + 4  # 0.1 / (0.8 / 33) = 4.1 pixels up
 
 
+def test_a_pass_with_no_particle_inside_the_box_gives_empty_images():
+    c = ak.Array([[{"pt": 100.0, "y": 1.3, "phi": 1.0, "pid": 211}]] * 3)
+    images = jet_images(c, steps=["normalize"], jet_y=[0.0] * 3, jet_phi=[0.0] * 3, chunk=2)
+    assert images.dtype == np.float32 and images.shape == (3, 1, 33, 33) and not images.any()
+
+
 def test_three_channels_split_charged_and_neutral():
     c = ak.Array([[{"pt": 60.0, "y": 0.0, "phi": 0.0, "pid": 211}, {"pt": 40.0, "y": 0.0, "phi": 0.0, "pid": 22}]])
     image = jet_images(c, channels=3, steps=["center"])[0]
@@ -170,4 +176,7 @@ def test_features_built_in_chunks_are_exactly_the_single_pass_result(tmp_path):
     assert all(np.array_equal(one[k], many[k]) for k in one)
     stored = read_jets(tmp_path / "jets.root")["constituents"]   # float32 in the store
     assert np.array_equal(one["images"], jet_images(stored, 17, 0.4, 3))
+    assert np.array_equal(one["images"], jet_images(stored, 17, 0.4, 3, chunk=7))
+    axis = dict(steps=("rotate", "normalize"), jet_y=np.full(230, 0.01), jet_phi=np.full(230, -0.02))
+    assert np.array_equal(jet_images(stored, 17, 0.4, 1, **axis), jet_images(stored, 17, 0.4, 1, chunk=9, **axis))
     assert (tmp_path / "one.npz").read_bytes() == (tmp_path / "many.npz").read_bytes()
