@@ -26,6 +26,8 @@ models: [bdt, shallow]
 seeds: [0]
 jets: {enabled: false}
 weak: {enabled: false}
+learning_curve: {enabled: false}
+parameterized: {enabled: false}
 """
 
 

@@ -28,6 +28,7 @@ HOSTILE = [
     ({"jets": {"bdt": {"max_dept": 3}}}, r"jets.bdt: unknown key 'max_dept' \(allowed: device, early_stopping_rounds, learning_rate"),
     ({"networks": {"bdt": {"layers": 1, "width": 4}}}, r"networks: 'bdt' is not allowed as a key"),
     ({"models": ["bdt", "huge"]}, r"models: 'huge' is neither one of \['bdt'\] nor a key of networks \(deep, shallow\)"),
+    ({"learning_curve": {"models": ["bdt", "deeep"]}}, r"learning_curve.models: 'deeep' is neither one of \['bdt'\] nor a key of networks"),
     ({"recipe": "slow"}, r"recipe: 'slow' is not a key of recipes \(fast, paper\)"),
     ({"source": "web"}, r"source: 'web' is not one of \['pythia', 'uci'\]"),
     ({"detector": {"btag": {"tight": {"b": 0.9, "c": 0.1, "light": 0.001}}}}, r"detector.btag.tight.b: 0.9 exceeds the loose efficiency 0.85"),
@@ -54,6 +55,15 @@ def test_wrong_values_stop_validation_with_one_line_naming_the_key(config, messa
     with pytest.raises(ConfigError, match=f"^config key {message}") as err:
         check(config)
     assert "\n" not in str(err.value) and len(str(err.value)) < 400
+
+
+def test_a_learning_curve_uses_the_models_and_feature_sets_the_benchmark_trains():
+    from hepml.pipeline.cells import learning_curve_cells
+
+    config = check({"models": ["bdt"], "feature_sets": ["low", "high"], "datasets": ["higgs"]})
+    cells = learning_curve_cells(config)
+    assert {(c.model, c.feature_set) for c in cells} == {("bdt", "low")}
+    assert [c.task for c in cells] == ["n500", "n1500", "n4000"]
 
 
 def test_a_data_root_allows_an_external_directory(tmp_path):

@@ -30,6 +30,8 @@ models: [bdt]
 seeds: [0]
 jets: {{enabled: false}}
 weak: {{enabled: false}}
+learning_curve: {{enabled: false}}
+parameterized: {{enabled: false}}
 split:
   uci:
     higgs: {{train: 2000, val: 300, test: 700}}
@@ -142,7 +144,7 @@ def test_a_deleted_model_is_remade_and_the_manifest_follows(e2e_copy):
     assert relative in dry.stdout
     snakemake(e2e_copy)
     manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())
-    assert model.exists() and manifest["files"][relative]["rule"] == "train"
+    assert model.exists() and manifest["files"][relative]["rule"] == "train_network"
     assert all((e2e_copy / p).exists() for p in manifest["files"])
 
 
@@ -157,7 +159,8 @@ def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
                                       "early_stopping_rounds": 2, "subsample": 1.0, "device": "cpu"}}
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/train.py"), "--dataset", "susy", "--feature-set", "low",
                            "--spec", json.dumps(spec), "--task", "all", "--task-config", "{}",
-                           "--train", str(train), "--val", str(train), "--seeds", "0", "--threads", "1",
+                           "--train", str(train), "--val", str(train), "--seeds", "0", "--threads", "1", "--no-ensemble",
+                           "--no-cuda-graph", "--resident-gb", "1", "--onnx",
                            "--models", str(tmp_path / "m.model"), "--histories", str(tmp_path / "h.json")],
                           capture_output=True, text=True)
     assert proc.returncode == 1

@@ -153,12 +153,10 @@ def check_semantics(config: dict) -> None:
         raise ConfigError(f"config key models: {unknown[0]!r} is neither one of {list(BUILTIN_MODELS)} "
                           f"nor a key of networks ({', '.join(sorted(config['networks']))})")
     lc = config["learning_curve"]
-    for key, wanted, available in (("models", lc["models"], config["models"]),
-                                   ("feature_sets", lc["feature_sets"], config["feature_sets"])):
-        missing = [v for v in wanted if v not in available]
-        if lc["enabled"] and missing:
-            raise ConfigError(f"config key learning_curve.{key}: {missing[0]!r} is not in the benchmark's {key} "
-                              f"({', '.join(available)}); a learning curve ends at the benchmark cell")
+    strangers = [m for m in lc["models"] if m not in BUILTIN_MODELS and m not in config["networks"]]
+    if lc["enabled"] and strangers:
+        raise ConfigError(f"config key learning_curve.models: {strangers[0]!r} is neither one of "
+                          f"{list(BUILTIN_MODELS)} nor a key of networks ({', '.join(sorted(config['networks']))})")
     par = config["parameterized"]
     if par["enabled"]:
         outside = [m for m in par["held_out"] if m not in par["masses"]]

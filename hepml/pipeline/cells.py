@@ -56,7 +56,16 @@ def learning_curve_cells(config: dict) -> list[Cell]:
     if not lc["enabled"]:
         return []
     return [Cell("learning_curve", d, config["source"], f, m, f"n{n}") for d in config["datasets"]
-            for f in lc["feature_sets"] for m in lc["models"] for n in lc["sizes"]]
+            for f in learning_curve_feature_sets(config) for m in learning_curve_models(config) for n in lc["sizes"]]
+
+
+def learning_curve_models(config: dict) -> list[str]:
+    """The models of ``learning_curve.models`` that the benchmark trains (a curve ends at its cell)."""
+    return [m for m in config["learning_curve"]["models"] if m in config["models"]]
+
+
+def learning_curve_feature_sets(config: dict) -> list[str]:
+    return [f for f in config["learning_curve"]["feature_sets"] if f in config["feature_sets"]]
 
 
 def parameterized_cells(config: dict) -> list[Cell]:
@@ -75,7 +84,7 @@ def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cel
     if study == "learning_curve":
         lc = config["learning_curve"]
         cells += [c for c in benchmark_cells(config) if (c.dataset, c.source) == (dataset, source)
-                  and c.feature_set in lc["feature_sets"] and c.model in lc["models"]]
+                  and c.feature_set in learning_curve_feature_sets(config) and c.model in learning_curve_models(config)]
     return cells
 
 

@@ -92,7 +92,7 @@ def shards(dataset):
     if dataset == "hpar":
         signal = [f"{RESULTS}/data/hpar/pythia/shards/signal_m{m}_{i}" for m in PARAM["masses"]
                   for i in range(PARAM["shards"])]
-        return signal + [s for s in shards("higgs") if "/background_" in s]
+        return signal + [s for s in shards("higgs") if os.path.basename(s).startswith("background_")]
     n = JETS["generation"]["shards"] if dataset == "qg" else config["generation"]["shards"]
     return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}" for p in PROCESSES[dataset] for i in range(n)]
 
