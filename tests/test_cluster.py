@@ -157,8 +157,9 @@ def test_slurm_run_matches_local_run(slurm_cluster, tmp_path):
     snakemake(local, configfiles=files)
     env_args = ["--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
                 "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
-                "--set-resources", "train:gpu=0", "train:mem_mb=1000", "train:cpus_per_task=1",
-                "--set-threads", "train=1",
+                "--set-resources", *(f"{rule}:{key}" for rule in ("train", "train_network")
+                                     for key in ("gpu=0", "mem_mb=1000", "cpus_per_task=1")),
+                "--set-threads", "train=1", "train_network=1",
                 "--jobs", "4", "--latency-wait", "5"]
     cmd = [*SNAKEMAKE, *env_args, "--configfile", *files]
     proc = subprocess.run(cmd, cwd=remote, env=slurm_cluster.env, capture_output=True, text=True, timeout=900)
