@@ -3,7 +3,8 @@
 A captured step reads its learning rate from a tensor updated in place; on the CPU that tensor
 learning rate must give the trajectory a float gives. On a CPU the ``cuda_graph`` flag must change
 nothing. Where CUDA is present, a graph-replayed training must end on the eager loop's weights
-(on an H200 the difference was 0.0, benchmarks/results/gpu_check_h200.json).
+(on an H100 and an H200 the difference was 0.0, benchmarks/results/gpu_check_h100.json and
+gpu_check_h200.json).
 """
 
 from __future__ import annotations
