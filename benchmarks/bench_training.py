@@ -17,18 +17,15 @@ a warm-up; ratios are against ``dataloader`` measured in the same run, on the sa
 from __future__ import annotations
 
 import argparse
-import copy
 import time
 
 import numpy as np
 import torch
 from torch import nn
 
-from hepml.core.cuda_graph import GraphStep, lr_as_tensors
-from hepml.core.ensemble import _member_losses
+from hepml.core.ensemble import Stack
 from hepml.core.nets import Classifier, mlp
-from hepml.core.training import Recipe, _optimizer, _optimizer_for, _set_schedule
-from torch.func import functional_call, stack_module_state, vmap
+from hepml.core.training import Recipe, _optimizer, _set_schedule, training_step
 
 RECIPES = {"fast": Recipe.with_defaults(), "paper": Recipe.with_defaults(
     optimizer="sgd", lr=0.05, weight_decay=1e-5, batch_size=100, schedule="paper", momentum_start=0.9,
@@ -61,62 +58,31 @@ def time_dataloader(x, y, recipe, steps, device):
     return _time(step, steps, device), recipe.batch_size
 
 
-def time_hepml(x, y, recipe, steps, device, graph=False):
-    model = _network(x.shape[1], x).to(device)
-    opt = _optimizer(model, recipe, capturable=graph)
-    if graph:
-        lr_as_tensors(opt, device)
-    perm = torch.randperm(len(x), device=device)
-
-    def one(idx):
-        loss = nn.functional.binary_cross_entropy_with_logits(model(x[idx]), y[idx])
-        opt.zero_grad(set_to_none=not graph)
-        loss.backward()
-        opt.step()
-        return loss.detach()
-    runner = GraphStep(one, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict) if graph else one
+def _index_steps(opt, recipe, train_step, perm):
+    """A step on the next batch of ``perm`` (the last axis indexes events), scheduled as fit does."""
     counter = [0]
 
     def step():
-        i = counter[0] % (len(x) // recipe.batch_size)
+        i = counter[0] % (perm.shape[-1] // recipe.batch_size)
         _set_schedule(opt, recipe, 0, counter[0], 1000)
-        runner(perm[i * recipe.batch_size:(i + 1) * recipe.batch_size])
+        train_step(perm[..., i * recipe.batch_size:(i + 1) * recipe.batch_size])
         counter[0] += 1
+    return step
+
+
+def time_hepml(x, y, recipe, steps, device, graph=False):
+    """hepml's step (hepml.core.training.training_step, the one fit runs)."""
+    opt, train_step = training_step(_network(x.shape[1], x).to(device), x, y, recipe,
+                                    nn.functional.binary_cross_entropy_with_logits, graph)
+    step = _index_steps(opt, recipe, train_step, torch.randperm(len(x), device=device))
     return _time(step, steps, device), recipe.batch_size
 
 
 def time_ensemble(x, y, recipe, steps, device, members=5, graph=False):
-    nets = [_network(x.shape[1], x).to(device) for _ in range(members)]
-    params, buffers = stack_module_state(nets)
-    params = {k: v.detach().requires_grad_() for k, v in params.items()}
-    base = copy.deepcopy(nets[0]).to("meta")
-    batched = vmap(lambda p, b, xx: functional_call(base, (p, b), (xx,)), in_dims=(0, 0, 0), randomness="different")
-    opt = _optimizer_for(list(params.values()), recipe, capturable=graph)
-    if graph:
-        lr_as_tensors(opt, device)
+    """The ensemble's step (hepml.core.ensemble.Stack, the one fit_ensemble runs)."""
+    stack = Stack.of([_network(x.shape[1], x).to(device) for _ in range(members)], x, y, recipe, graph)
     perms = torch.stack([torch.randperm(len(x), device=device) for _ in range(members)])
-
-    def one(idx):
-        losses = _member_losses(batched(params, buffers, x[idx]), y[idx])
-        opt.zero_grad(set_to_none=not graph)
-        losses.sum().backward()
-        opt.step()
-        return losses.detach()
-
-    def state():
-        return {k: v.detach().clone() for k, v in params.items()}
-
-    def restore(saved):
-        for k, v in params.items():
-            v.data.copy_(saved[k])
-    runner = GraphStep(one, (members, recipe.batch_size), device, opt, state, restore) if graph else one
-    counter = [0]
-
-    def step():
-        i = counter[0] % (len(x) // recipe.batch_size)
-        _set_schedule(opt, recipe, 0, counter[0], 1000)
-        runner(perms[:, i * recipe.batch_size:(i + 1) * recipe.batch_size])
-        counter[0] += 1
+    step = _index_steps(stack.opt, recipe, stack.step, perms)
     return _time(step, steps, device), members * recipe.batch_size
 
 

@@ -43,9 +43,7 @@ def csv_rows(rows: list[Summary]) -> list[dict]:
     for s in rows:
         paper = _paper_cells(s)
         row = {"dataset": s.cell.dataset, "model": s.cell.model, "feature_set": s.cell.feature_set,
-               "n_seeds": s.n_seeds}
-        for key in ("auc", "z_binned", "z_best_threshold"):
-            row[key], row[key + "_std"] = s.stat(key)
+               "n_seeds": s.n_seeds, **s.stats("auc", "z_binned", "z_best_threshold")}
         row.update(paper_auc=paper["auc"], paper_auc_sd=paper["auc_sd"], paper_z=paper["z"])
         out.append(row)
     return out

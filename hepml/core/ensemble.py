@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import math
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -30,12 +30,59 @@ from tqdm.auto import tqdm
 from .cuda_graph import GraphStep, lr_as_tensors
 from .device import seed_everything
 from .roc import auc as roc_auc
-from .training import History, Recipe, _optimizer_for, _set_schedule
+from .training import History, Recipe, _optimizer_for, _set_schedule, stalled
 
 
 def _member_losses(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean binary cross-entropy of each member over its batch: (E, B) -> (E,)."""
     return nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction="none").mean(dim=1)
+
+
+class Stack(NamedTuple):
+    """E networks as one: stacked parameters and buffers, the optimiser over them, ``step(idx)``
+    (one optimisation step of every member on its own index batch, ``idx`` of shape (E, B),
+    returning the E losses; a replayed CUDA graph for full batches when built with ``use_graph``)
+    and ``predict(params, buffers, x)`` (every member on the same inputs: (E, N) logits)."""
+
+    params: dict
+    buffers: dict
+    opt: torch.optim.Optimizer
+    step: Callable[[torch.Tensor], torch.Tensor]
+    predict: Callable
+
+    @classmethod
+    def of(cls, members: list[nn.Module], x_train: torch.Tensor, y_train: torch.Tensor, recipe: Recipe,
+           use_graph: bool) -> "Stack":
+        device = x_train.device
+        params, buffers = stack_module_state(members)
+        params = {k: v.detach().requires_grad_() for k, v in params.items()}
+        base = copy.deepcopy(members[0]).to("meta")
+
+        def forward(p, b, x):
+            return functional_call(base, (p, b), (x,))
+
+        batched = vmap(forward, in_dims=(0, 0, 0), randomness="different")
+        opt = _optimizer_for(list(params.values()), recipe, capturable=use_graph)
+        if use_graph:
+            lr_as_tensors(opt, device)
+
+        def one_step(idx):
+            losses = _member_losses(batched(params, buffers, x_train[idx]), y_train[idx])
+            opt.zero_grad(set_to_none=not use_graph)
+            losses.sum().backward()
+            opt.step()
+            return losses.detach()
+
+        def state():
+            return {k: v.detach().clone() for k, v in params.items()}
+
+        def restore(saved):
+            for k, v in params.items():
+                v.data.copy_(saved[k])
+
+        step = GraphStep(one_step, (len(members), recipe.batch_size), device, opt, state, restore) if use_graph \
+            else one_step
+        return cls(params, buffers, opt, step, vmap(forward, in_dims=(0, 0, None), randomness="different"))
 
 
 def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torch.Tensor, y_train: torch.Tensor,
@@ -48,36 +95,9 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
     for seed in seeds:
         seed_everything(seed, threads)
         members.append(build().to(device))
-    params, buffers = stack_module_state(members)
-    params = {k: v.detach().requires_grad_() for k, v in params.items()}
-    base = copy.deepcopy(members[0]).to("meta")
-
-    def forward(p, b, x):
-        return functional_call(base, (p, b), (x,))
-
-    batched = vmap(forward, in_dims=(0, 0, 0), randomness="different")
-    shared_input = vmap(forward, in_dims=(0, 0, None), randomness="different")
     use_graph = cuda_graph and device.type == "cuda"
-    opt = _optimizer_for(list(params.values()), recipe, capturable=use_graph)
-    if use_graph:
-        lr_as_tensors(opt, device)
-
-    def one_step(idx):
-        losses = _member_losses(batched(params, buffers, x_train[idx]), y_train[idx])
-        opt.zero_grad(set_to_none=not use_graph)
-        losses.sum().backward()
-        opt.step()
-        return losses.detach()
-
-    def state():
-        return {k: v.detach().clone() for k, v in params.items()}
-
-    def restore(saved):
-        for k, v in params.items():
-            v.data.copy_(saved[k])
-
-    step_fn = GraphStep(one_step, (len(seeds), recipe.batch_size), device, opt, state, restore) if use_graph \
-        else one_step
+    stack = Stack.of(members, x_train, y_train, recipe, use_graph)
+    params, buffers, opt = stack.params, stack.buffers, stack.opt
     generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
     e, n = len(seeds), len(x_train)
     histories = [History() for _ in seeds]
@@ -96,10 +116,10 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
         totals = torch.zeros(e, device=device)
         for idx in batches:
             _set_schedule(opt, recipe, epoch, step, len(batches))
-            totals += step_fn(idx)
+            totals += stack.step(idx)
             step += 1
         with torch.no_grad():
-            logits = torch.cat([shared_input(params, buffers, x_val[i : i + predict_batch])
+            logits = torch.cat([stack.predict(params, buffers, x_val[i : i + predict_batch])
                                 for i in range(0, len(x_val), predict_batch)], dim=1)
             val_losses = nn.functional.binary_cross_entropy_with_logits(
                 logits, y_val.expand_as(logits), reduction="none").mean(dim=1).tolist()
@@ -115,10 +135,8 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
                 best_loss[m], best_epoch[m] = val_losses[m], epoch
                 best_state[m] = {k: v[m].detach().clone() for k, v in params.items()}
             reference[m].append(best_loss[m])
-            if len(reference[m]) > recipe.patience:
-                then = reference[m][-recipe.patience - 1]
-                if best_loss[m] > then * (1 - recipe.min_rel_improvement) if then > 0 else best_loss[m] >= then:
-                    active[m] = False
+            if stalled(reference[m], recipe):
+                active[m] = False
         bar.set_postfix(active=sum(active))
         if not any(active):
             break

@@ -1,4 +1,4 @@
-"""Plots with the mplhep style: ROC curves and feature distributions."""
+"""Plots with the mplhep style: saving figures, feature distributions."""
 
 from __future__ import annotations
 
@@ -25,32 +25,6 @@ def save(fig, paths) -> None:
         with atomic_output(path) as tmp:
             fig.savefig(tmp, format=fmt, bbox_inches="tight", metadata=metadata)
     plt.close(fig)
-
-
-def roc_figure(records: list[dict], title: str):
-    """Background rejection against signal efficiency, one panel per feature set.
-
-    ``records`` are per-seed metric dicts; the seed with the median AUC of each
-    model is drawn, labelled with the mean AUC over seeds.
-    """
-    fsets = [f for f in ("low", "high", "complete") if any(r["feature_set"] == f for r in records)]
-    fig, axes = plt.subplots(1, len(fsets), figsize=(7 * len(fsets), 6.5), squeeze=False)
-    for ax, fset in zip(axes[0], fsets):
-        models = sorted({r["model"] for r in records if r["feature_set"] == fset},
-                        key=lambda m: ("bdt", "shallow", "deep").index(m) if m in ("bdt", "shallow", "deep") else 9)
-        for model in models:
-            rs = sorted((r for r in records if r["feature_set"] == fset and r["model"] == model), key=lambda r: r["auc"])
-            median = rs[len(rs) // 2]
-            eff_s = np.array(median["roc"]["signal_efficiency"])
-            eff_b = np.array(median["roc"]["background_efficiency"])
-            aucs = np.array([r["auc"] for r in rs])
-            ax.plot(eff_s, 1 - eff_b, label=f"{model}: AUC {aucs.mean():.3f} ± {aucs.std():.3f}")
-        ax.plot([0, 1], [1, 0], ls=":", color="grey")
-        ax.set_xlabel("Signal efficiency")
-        ax.set_ylabel("Background rejection")
-        ax.set_title(f"{title}: {fset} features", fontsize=16)
-        ax.legend(fontsize=13, loc="lower left")
-    return fig
 
 
 def feature_figure(data: dict[str, np.ndarray], columns: list[str], label_column: str, title: str,

@@ -39,6 +39,13 @@ class Summary:
         """(mean, std) over seeds of a numeric record field (``auc``, ``z_binned``, ...)."""
         return mean_std([getattr(r, name) for r in self.records])
 
+    def stats(self, *names: str) -> dict[str, float]:
+        """``{name: mean, name_std: std}`` for each field, for a CSV row."""
+        out = {}
+        for name in names:
+            out[name], out[name + "_std"] = self.stat(name)
+        return out
+
     @property
     def median(self) -> MetricRecord:
         """The seed with the median AUC (the one whose curve a plot draws)."""

@@ -104,6 +104,42 @@ def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: 
     raise ValueError(f"unknown schedule {recipe.schedule!r}")
 
 
+def training_step(model: nn.Module, x_train: torch.Tensor | np.ndarray, y_train: torch.Tensor, recipe: Recipe,
+                  loss_fn: Callable, use_graph: bool) -> tuple[torch.optim.Optimizer, Callable]:
+    """The optimiser of :func:`fit` and its step ``step(idx)`` (index tensors into the resident
+    training set) or ``step(xb, yb)`` (a batch read out of core), returning the batch loss. With
+    ``use_graph`` (CUDA only) full index batches replay one CUDA graph."""
+    device = _device_of(model)
+    opt = _optimizer(model, recipe, capturable=use_graph)
+    if use_graph:
+        lr_as_tensors(opt, device)
+
+    def one_step(xb_or_idx, yb=None):
+        xb, yb = (x_train[xb_or_idx], y_train[xb_or_idx]) if yb is None else (xb_or_idx, yb)
+        loss = loss_fn(model(xb), yb)
+        opt.zero_grad(set_to_none=not use_graph)
+        loss.backward()
+        opt.step()
+        return loss.detach()
+
+    if not use_graph:
+        return opt, one_step
+    graph = GraphStep(one_step, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict)
+
+    def step(xb_or_idx, yb=None):
+        return graph(xb_or_idx) if yb is None else one_step(xb_or_idx, yb)
+    return opt, step
+
+
+def stalled(best_losses: list[float], recipe: Recipe) -> bool:
+    """Early stopping: the best validation loss (one entry per epoch so far) has improved by less
+    than ``min_rel_improvement`` over the last ``patience`` epochs."""
+    if len(best_losses) <= recipe.patience:
+        return False
+    then, now = best_losses[-recipe.patience - 1], best_losses[-1]
+    return now > then * (1 - recipe.min_rel_improvement) if then > 0 else now >= then
+
+
 def shuffled_batches(n: int, batch_size: int, generator: torch.Generator, device) -> Iterable[torch.Tensor]:
     """Index tensors of a random permutation of ``range(n)``, ``batch_size`` at a time."""
     perm = torch.randperm(n, generator=generator).to(device)
@@ -199,20 +235,7 @@ def fit(
         def batches(epoch, gen):  # noqa: E306
             return shuffled_batches(len(x_train), recipe.batch_size, gen, device)
     use_graph = cuda_graph and device.type == "cuda" and not out_of_core and batches is None
-    opt = _optimizer(model, recipe, capturable=use_graph)
-    if use_graph:
-        lr_as_tensors(opt, device)
-
-    def one_step(xb_or_idx, yb=None):
-        xb, yb = (x_train[xb_or_idx], y_train[xb_or_idx]) if yb is None else (xb_or_idx, yb)
-        loss = loss_fn(model(xb), yb)
-        opt.zero_grad(set_to_none=not use_graph)
-        loss.backward()
-        opt.step()
-        return loss.detach()
-
-    graph_step = GraphStep(one_step, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict) \
-        if use_graph else None
+    opt, train_step = training_step(model, x_train, y_train, recipe, loss_fn, use_graph)
     history = History()
     best_loss, best_state, best_epoch = math.inf, None, -1
     reference_losses: list[float] = []
@@ -233,7 +256,7 @@ def fit(
             batch_iter = ((idx, None) for idx in index_batches)
         for xb, yb in batch_iter:
             _set_schedule(opt, recipe, epoch, step, steps_per_epoch)
-            loss = graph_step(xb) if graph_step is not None else one_step(xb, yb)
+            loss = train_step(xb, yb)
             total += loss
             n_batches += 1
             step += 1
@@ -248,10 +271,8 @@ def fit(
             best_loss, best_epoch = val_loss, epoch
             best_state = copy.deepcopy(model.state_dict())
         reference_losses.append(best_loss)
-        if len(reference_losses) > recipe.patience:
-            then = reference_losses[-recipe.patience - 1]
-            if best_loss > then * (1 - recipe.min_rel_improvement) if then > 0 else best_loss >= then:
-                break
+        if stalled(reference_losses, recipe):
+            break
     bar.close()
     if best_state is not None:
         model.load_state_dict(best_state)

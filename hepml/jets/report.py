@@ -28,13 +28,8 @@ COLUMNS = [
 
 
 def csv_rows(rows: list[Summary]) -> list[dict]:
-    out = []
-    for s in rows:
-        row = {"tagger": s.cell.model, "inputs": s.cell.feature_set, "n_seeds": s.n_seeds}
-        row["auc"], row["auc_std"] = s.stat("auc")
-        row["rejection_50"], row["rejection_50_std"] = s.stat("rejection_50")
-        out.append(row)
-    return out
+    return [{"tagger": s.cell.model, "inputs": s.cell.feature_set, "n_seeds": s.n_seeds,
+             **s.stats("auc", "rejection_50")} for s in rows]
 
 
 def write_jet_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:

@@ -82,7 +82,6 @@ def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cel
     benchmark cell trained on every event)."""
     cells = [c for c in all_cells(config) if (c.study, c.dataset, c.source) == (study, dataset, source)]
     if study == "learning_curve":
-        lc = config["learning_curve"]
         cells += [c for c in benchmark_cells(config) if (c.dataset, c.source) == (dataset, source)
                   and c.feature_set in learning_curve_feature_sets(config) and c.model in learning_curve_models(config)]
     return cells
