@@ -18,38 +18,12 @@ import pytest
 
 from hepml.core.store import write_events
 from tests.conftest import uci_text
-from tests.workflow_helpers import RESULTS, ROOT, copy_workflow, snakemake
+from tests.workflow_helpers import RESULTS, ROOT, copy_workflow, snakemake, write_uci_config
 
 pytestmark = pytest.mark.workflow
 
-UCI = """\
-source: uci
-datasets: [higgs]
-feature_sets: [low]
-models: [bdt]
-seeds: [0]
-jets: {{enabled: false}}
-weak: {{enabled: false}}
-learning_curve: {{enabled: false}}
-parameterized: {{enabled: false}}
-split:
-  uci:
-    higgs: {{train: 2000, val: 300, test: 700}}
-uci:
-  dir: {dir}
-  retries: 0
-  timeout: 5
-  files:
-    higgs:
-      name: {name}
-      sha256: "{sha}"
-      mirrors:
-        - {{url: "http://127.0.0.1:9/HIGGS.csv.gz"}}
-"""
-
-
 def _uci_config(work: Path, name="HIGGS.csv.gz", sha="0" * 64, directory="resources/uci") -> None:
-    (work / "config" / "uci.yaml").write_text(UCI.format(name=json.dumps(name), sha=sha, dir=json.dumps(directory)))
+    write_uci_config(work, sha, [{"url": "http://127.0.0.1:9/HIGGS.csv.gz"}], name=name, directory=directory)
 
 
 def _run(work: Path, *args: str):

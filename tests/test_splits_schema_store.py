@@ -54,7 +54,7 @@ def test_chunked_merge_is_a_seeded_permutation_of_all_events(tmp_path):
         write_events(p, d)
     whole = merge_shuffled(parts, tmp_path / "a.root", seed=5, chunk=10_000)   # one bucket
     chunked = merge_shuffled(parts, tmp_path / "b.root", seed=5, chunk=150)    # 8 buckets on disk
-    again = merge_shuffled(parts, tmp_path / "c.root", seed=5, chunk=150)
+    merge_shuffled(parts, tmp_path / "c.root", seed=5, chunk=150)
     a, b = read_events(tmp_path / "a.root"), read_events(tmp_path / "b.root")
     assert whole == chunked == 1200
     for d in (a, b):

@@ -20,7 +20,7 @@ import pytest
 
 from hepml.core.download import sha256sum
 from hepml.core.records import read_record
-from tests.workflow_helpers import RESULTS, copy_workflow, outputs_of, same_output, snakemake
+from tests.workflow_helpers import RESULTS, copy_workflow, outputs_of, same_output, snakemake, write_uci_config
 
 pytestmark = pytest.mark.workflow
 
@@ -260,30 +260,8 @@ def test_uci_source_end_to_end_from_a_local_server(tmp_path, http_server):
     handler.files["/legacy/HIGGS.csv.gz"] = body
     digest = __import__("hashlib").sha256(body).hexdigest()
     work = copy_workflow(tmp_path / "w")
-    (work / "config" / "uci.yaml").write_text(f"""\
-source: uci
-datasets: [higgs]
-feature_sets: [low]
-models: [bdt]
-seeds: [0]
-jets: {{enabled: false}}
-weak: {{enabled: false}}
-parameterized: {{enabled: false}}
-split:
-  uci:
-    higgs: {{train: 2000, val: 300, test: 700}}
-uci:
-  dir: resources/uci
-  retries: 1
-  timeout: 10
-  files:
-    higgs:
-      name: HIGGS.csv.gz
-      sha256: {digest}
-      mirrors:
-        - {{url: "{base}/missing/higgs.zip", member: HIGGS.csv.gz}}
-        - {{url: "{base}/legacy/HIGGS.csv.gz"}}
-""")
+    write_uci_config(work, digest, [{"url": f"{base}/missing/higgs.zip", "member": "HIGGS.csv.gz"},
+                                    {"url": f"{base}/legacy/HIGGS.csv.gz"}], retries=1, timeout=10, learning_curve=True)
     snakemake(work, configfiles=("config/test.yaml", "config/uci.yaml"))
     assert (work / "resources/uci/HIGGS.csv.gz").read_bytes() == body
     table = (work / RESULTS / "tables/benchmark_higgs_uci.md").read_text()

@@ -35,6 +35,24 @@ def snakemake(workdir: Path, *args: str, configfiles=("config/test.yaml",), chec
     return proc
 
 
+def write_uci_config(work: Path, sha: str, mirrors: list[dict], name: str = "HIGGS.csv.gz",
+                     directory: str = "resources/uci", retries: int = 0, timeout: int = 5,
+                     learning_curve: bool = False) -> None:
+    """``config/uci.yaml`` (JSON, which YAML reads) for a small HIGGS run on the UCI source over
+    config/test.yaml: one BDT on low-level features, one seed, 2000/300/700 events; the jets, weak
+    supervision and parameterized studies off, the learning curve only on request."""
+    config = {
+        "source": "uci", "datasets": ["higgs"], "feature_sets": ["low"], "models": ["bdt"], "seeds": [0],
+        "jets": {"enabled": False}, "weak": {"enabled": False}, "parameterized": {"enabled": False},
+        "split": {"uci": {"higgs": {"train": 2000, "val": 300, "test": 700}}},
+        "uci": {"dir": directory, "retries": retries, "timeout": timeout,
+                "files": {"higgs": {"name": name, "sha256": sha, "mirrors": mirrors}}},
+    }
+    if not learning_curve:
+        config["learning_curve"] = {"enabled": False}
+    (work / "config" / "uci.yaml").write_text(json.dumps(config, indent=1))
+
+
 def same_output(a: Path, b: Path) -> None:
     """The same content: byte for byte, except figures (their size) and the manifest (the same files)."""
     if a.name == "manifest.json":
