@@ -69,10 +69,10 @@ def test_what_trains_together():
     x, y = toy(200)
     d = TrainingData(x, y, x, y)
     recipe = dataclasses.asdict(Recipe.with_defaults())
-    net = {"layers": 1, "width": 4, "activation": "tanh", "device": "cpu"}
+    net = {"layers": 1, "width": 4, "activation": "tanh", "dropout": 0.0, "device": "cpu"}
     assert can_train_together(ModelSpec("mlp", net, recipe), [d, d])
     assert not can_train_together(ModelSpec("mlp", net, recipe), [d])
-    assert not can_train_together(ModelSpec("mlp", net, {**recipe, "dropout": 0.5}), [d, d])
+    assert not can_train_together(ModelSpec("mlp", {**net, "dropout": 0.5}, recipe), [d, d])
     assert not can_train_together(ModelSpec("mlp", net, recipe), [d, dataclasses.replace(d, x=x.copy())])
     assert not can_train_together(ModelSpec("mlp", net, recipe), [dataclasses.replace(d, loss="llp")] * 2)
     assert not can_train_together(ModelSpec("bdt", {}), [d, d])

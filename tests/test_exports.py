@@ -25,7 +25,7 @@ def _toy(n, shape, seed=0):
 
 
 @pytest.mark.parametrize("kind, config, shape", [
-    ("mlp", {"layers": 3, "width": 32, "activation": "tanh", "device": "cpu"}, (7,)),
+    ("mlp", {"layers": 3, "width": 32, "activation": "tanh", "dropout": 0.0, "device": "cpu"}, (7,)),
     ("cnn", {"filters": [4, 4], "kernels": [3, 3], "dense": 8, "dropout": 0.25, "device": "cpu"}, (2, 9, 9)),
 ])
 def test_onnx_runtime_scores_equal_pytorchs(tmp_path, kind, config, shape):
@@ -55,6 +55,7 @@ def _records(study, n_cells=3, significance=True, cell=None):
             out.append(MetricRecord(cell(c) if cell else Cell(study, "higgs", "pythia", "low", f"model{c}", "all"), seed,
                                     0.7 + 0.01 * rng.random(), 1000, 500, 5.0, Roc(eff.tolist(), (eff**2).tolist()),
                                     train_events=2000, z_binned=2.0 if significance else None,
+                                    z_paper=2.3 if significance else None,
                                     z_best_threshold=1.8 if significance else None, best_threshold=0.4))
     return out
 
@@ -83,4 +84,5 @@ def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch)
     assert FullSubmissionValidator().validate(directory=str(tmp_path / "x"))
     assert "evaluated at m375" in (tmp_path / "x" / "submission.yaml").read_text()
     table = next((tmp_path / "x").glob("table_1*.yaml")).read_text()
-    assert "Expected significance, binned (pyhf)" in table and "std. dev. over seeds" in table
+    assert "Expected significance, binned (pyhf, background MC stat.)" in table and "std. dev. over seeds" in table
+    assert "Expected significance, binned (paper's definition)" in table

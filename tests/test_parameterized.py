@@ -18,7 +18,7 @@ from hepml.pipeline.steps import evaluation_inputs, training_data
 MASSES = [1.0, 2.0, 3.0, 4.0, 5.0]
 TRAIN_ON = [1.0, 2.0, 4.0, 5.0]   # 3 is held out
 RECIPE = dataclasses.asdict(Recipe.with_defaults(max_epochs=25, batch_size=256, lr=3e-3, patience=5))
-NET = {"layers": 3, "width": 64, "activation": "relu", "device": "cpu"}
+NET = {"layers": 3, "width": 64, "activation": "relu", "dropout": 0.0, "device": "cpu"}
 
 
 def toy(n_per_mass=3000, seed=0):

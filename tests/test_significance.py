@@ -24,13 +24,53 @@ def test_pyhf_close_to_cowan_with_uncertainty(s, b):
     assert pyhf_discovery_z([s], [b], 0.05) == pytest.approx(asimov_z_uncertainty(s, b, 0.05 * b), rel=0.02)
 
 
-@pytest.mark.parametrize("s, b, err", [(10, 100, 5), (100, 1000, 30), (20, 200, 20)])
-def test_staterror_on_the_background_is_cowans_uncertainty(s, b, err):
-    """A background staterror of absolute size err is a Gaussian-constrained background scale:
-    the same as Cowan's formula with sigma_b = err, to 2% where b >> s (their common regime)."""
-    z = pyhf_discovery_z([s], [b], 0.0, signal_stat=None, background_stat=[err])
-    assert z == pytest.approx(asimov_z_uncertainty(s, b, err), rel=0.02)
+def _gaussian_scale_z(s, b, delta):
+    """Closed form, derived here: one bin, n = s + b observed (Asimov), background b * gamma with a
+    Gaussian constraint gamma ~ N(1, delta) measured at 1. At mu = 0, d ln L / d gamma = 0 gives
+    gamma^2 + (b delta^2 - 1) gamma - n delta^2 = 0; at mu = 1 the fit is gamma = 1 exactly, so
+    q0 = 2 (n ln(n / (gamma b)) - n + gamma b) + (gamma - 1)^2 / delta^2."""
+    n, k = s + b, b * delta**2 - 1
+    gamma = (-k + np.sqrt(k * k + 4 * n * delta**2)) / 2
+    return np.sqrt(2 * (n * np.log(n / (gamma * b)) - n + gamma * b) + (gamma - 1) ** 2 / delta**2)
+
+
+@pytest.mark.parametrize("s, b, err", [(10, 100, 5), (100, 1000, 30), (20, 200, 20), (80, 20, 4)])
+def test_background_staterror_matches_its_closed_form(s, b, err):
+    """A background staterror of absolute size err is a Gaussian-constrained background scale of
+    relative width err / b: pyhf agrees with the closed form, including a signal-rich bin."""
+    z = pyhf_discovery_z([s], [b], 0.0, background_stat=[err])
+    assert z == pytest.approx(_gaussian_scale_z(s, b, err / b), rel=1e-3)
+    if b > 5 * s:   # where b >> s, Cowan's formula (a Poisson auxiliary measurement) agrees
+        assert z == pytest.approx(asimov_z_uncertainty(s, b, err), rel=0.02)
     assert z < asimov_z(s, b)
+
+
+def _hand_built_z(signal, background, background_stat, norm=0.05, shared=False):
+    """An independent pyhf model written out here: normfactor on the signal, normsys and a
+    staterror on the background (``shared``: the same staterror on the signal too, the old bug)."""
+    import pyhf
+
+    stat = {"name": "stat", "type": "staterror", "data": list(background_stat)}
+    spec = {"channels": [{"name": "c", "samples": [
+        {"name": "s", "data": list(signal),
+         "modifiers": [{"name": "mu", "type": "normfactor", "data": None}] + ([dict(stat, data=list(np.sqrt(signal)))] if shared else [])},
+        {"name": "b", "data": list(background),
+         "modifiers": [{"name": "n", "type": "normsys", "data": {"hi": 1 + norm, "lo": 1 - norm}}, stat]},
+    ]}]}
+    model = pyhf.Model(spec, poi_name="mu")
+    data = list(np.add(signal, background)) + model.config.auxdata
+    return float(np.sqrt(pyhf.infer.test_statistics.q0(0.0, data, model, model.config.suggested_init(),
+                                                       model.config.suggested_bounds(), model.config.suggested_fixed())))
+
+
+def test_mc_statistics_sit_on_the_background_alone():
+    """Three bins, the last signal-rich: hepml's model is the hand-built one with the staterror on the
+    background only; sharing it with the signal (which dilutes the background's relative
+    uncertainty in signal-rich bins) would give a larger, flattering Z."""
+    s, b, b_err = [5.0, 20.0, 75.0], [800.0, 150.0, 50.0], [40.0, 15.0, 10.0]
+    z = pyhf_discovery_z(s, b, 0.05, background_stat=b_err)
+    assert z == pytest.approx(_hand_built_z(s, b, b_err), rel=1e-4)
+    assert _hand_built_z(s, b, b_err, shared=True) > 1.02 * z
 
 
 def test_closed_forms_known_values():
@@ -98,6 +138,17 @@ def test_tuning_the_cut_on_the_test_set_is_biased_upwards_and_the_column_is_not(
     assert record["z_best_threshold"] == z and record["best_threshold"] == cut
     assert record["z_best_threshold"] == pytest.approx(
         significance_at_cuts(*test, np.array([cut]), **SIG)[0])
+
+
+def test_paper_definition_column_is_the_binned_model_without_mc_statistics():
+    """``z_paper``: 100 signal, 1000 +- 5% background, no MC statistics; equal to the binned model
+    without staterror, above the column with it, and on a one-bin case the counting closed form."""
+    val, test = _toy(0.8, n=2000, seed=5), _toy(0.8, n=2000, seed=6)
+    m = classifier_metrics(*val, *test, {**SIG, "bins": 8, "min_background_events": 5})
+    assert m["z_paper"] == binned_significance(*val, *test, **SIG, n_bins=8, mc_stat=False)
+    assert m["z_paper"] > m["z_binned"]
+    one_bin = binned_significance(*val, *test, 100, 1000, 0.0, n_bins=1, mc_stat=False)
+    assert one_bin == pytest.approx(np.sqrt(2 * (1100 * np.log(1.1) - 100)), rel=1e-4)
 
 
 def test_mc_statistics_lower_the_binned_significance_of_small_samples():

@@ -14,7 +14,7 @@ from hepml.pipeline.models import ModelSpec, TrainingData, load_model, save_mode
 from tests.helpers import default_config
 
 RECIPE = dataclasses.asdict(Recipe.with_defaults(batch_size=128, max_epochs=8, lr=3e-3, patience=3))
-NETWORK = {"layers": 2, "width": 32, "activation": "tanh", "device": "auto"}
+NETWORK = {"layers": 2, "width": 32, "activation": "tanh", "dropout": 0.0, "device": "auto"}
 
 
 def toy(n=4000, seed=0):

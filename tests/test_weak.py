@@ -27,7 +27,7 @@ ONE_EPOCH = dataclasses.asdict(Recipe.with_defaults(max_epochs=1))
 
 
 def network(width, recipe=RECIPE, layers=2):
-    return ModelSpec("mlp", {"layers": layers, "width": width, "activation": "relu", "device": "cpu"}, recipe)
+    return ModelSpec("mlp", {"layers": layers, "width": width, "activation": "relu", "dropout": 0.0, "device": "cpu"}, recipe)
 
 
 def truth_auc(spec, model, x, labels):

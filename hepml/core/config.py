@@ -169,6 +169,10 @@ def check_semantics(config: dict) -> None:
             if m - par["hpm_gap"] <= h + 80.4:
                 raise ConfigError(f"config key parameterized.masses: at {m} GeV m(H+-) = {m - par['hpm_gap']:g} GeV "
                                   f"is below m(h) + m(W) = {h + 80.4:g} GeV, so H+- -> W h is closed")
+    for dataset, name in config["recipe_by_dataset"].items():
+        if name is not None and name not in config["recipes"]:
+            raise ConfigError(f"config key recipe_by_dataset.{dataset}: {name!r} is not a key of recipes "
+                              f"({', '.join(sorted(config['recipes']))})")
     if config["recipe"] not in config["recipes"]:
         raise ConfigError(f"config key recipe: {config['recipe']!r} is not a key of recipes "
                           f"({', '.join(sorted(config['recipes']))})")

@@ -1,4 +1,4 @@
-"""Classifier metrics from saved scores: AUC, background rejection, ROC and the two significances."""
+"""Classifier metrics from saved scores: AUC, background rejection, ROC and the significances."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def check_scores(scores: np.ndarray, labels: np.ndarray, where: str) -> None:
 def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
                        test_labels: np.ndarray, significance: dict | None = None, where: str = "scores") -> dict:
     """AUC, rejection at 50% signal efficiency and ROC on the test set; with a ``significance``
-    config also both significances (tuned on validation, evaluated on test)."""
+    config also the significances (tuned on validation, evaluated on test): binned with the
+    simulation's statistics (``z_binned``), binned by the paper's definition (``z_paper``), best cut."""
     check_scores(val_scores, val_labels, f"{where} (validation)")
     check_scores(test_scores, test_labels, f"{where} (test)")
     signal_eff, background_eff = thinned_roc(test_labels, test_scores)
@@ -35,7 +36,8 @@ def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scor
         sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
         z_best, cut = best_threshold_significance(val_scores, val_labels, test_scores, test_labels, **sig,
                                                   min_background_events=significance["min_background_events"])
-        out.update(z_binned=binned_significance(val_scores, val_labels, test_scores, test_labels, **sig,
-                                                n_bins=significance["bins"]),
+        binned = dict(val_scores=val_scores, val_labels=val_labels, test_scores=test_scores,
+                      test_labels=test_labels, **sig, n_bins=significance["bins"])
+        out.update(z_binned=binned_significance(**binned), z_paper=binned_significance(**binned, mc_stat=False),
                    z_best_threshold=z_best, best_threshold=cut)
     return out

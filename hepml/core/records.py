@@ -54,7 +54,8 @@ class MetricRecord:
     rejection_50: float                 # 1 / background efficiency at 50% signal efficiency
     roc: Roc
     train_events: int | None = None     # events the model was trained on
-    z_binned: float | None = None       # significance (benchmark studies): pyhf, binned
+    z_binned: float | None = None       # significance (benchmark studies): pyhf, binned, background MC stat
+    z_paper: float | None = None        # the same without MC statistics: the paper's definition
     z_best_threshold: float | None = None
     best_threshold: float | None = None
     extra: dict = field(default_factory=dict)   # study-specific numbers (e.g. a mixture's size)

@@ -7,7 +7,11 @@ evaluated on the *test* scores, so a statistical fluctuation of the test set can
   background scores); the test-set yields, scaled to ``n_signal`` and ``n_background`` events, go
   into a HistFactory model built with pyhf: signal ``normfactor`` mu, background ``normsys`` of
   relative size ``background_uncertainty``, and the statistical uncertainty of the simulated
-  counts in every bin as a ``staterror``; Z = sqrt(q0) on the Asimov data set with mu = 1.
+  background counts in every bin as a ``staterror`` on the background sample only (in the
+  discovery fit it is the background's own uncertainty; a constraint computed from signal plus
+  background would understate it in signal-rich bins); Z = sqrt(q0) on the Asimov data set with
+  mu = 1. With ``mc_stat=False`` it is the paper's definition: 100 signal and 1000 +- 5%
+  background events, nothing else.
 * :func:`best_threshold_significance`: one cut on the score, chosen on the validation set to
   maximise Cowan's Asimov significance with background uncertainty, evaluated on the test set.
 """
@@ -38,30 +42,29 @@ def asimov_z_uncertainty(s, b, sigma_b):
 
 
 def histfactory_model(signal: np.ndarray, background: np.ndarray, background_uncertainty: float,
-                      signal_stat: np.ndarray | None = None, background_stat: np.ndarray | None = None) -> pyhf.Model:
-    """One-channel model: signal scaled by mu, background with a normsys of the given relative size,
-    and, when given, the absolute statistical uncertainties of the simulated yields as ``staterror``."""
-    sig_modifiers = [{"name": "mu", "type": "normfactor", "data": None}]
+                      background_stat: np.ndarray | None = None) -> pyhf.Model:
+    """One-channel model: signal scaled by mu, background with a normsys of the given relative size
+    and, when given, the absolute statistical uncertainty of the simulated background per bin as a
+    ``staterror`` of the background sample alone."""
     bkg_modifiers = []
     if background_uncertainty > 0:
         bkg_modifiers.append({"name": "bkg_norm", "type": "normsys",
                               "data": {"hi": 1 + background_uncertainty, "lo": 1 - background_uncertainty}})
-    if signal_stat is not None:
-        sig_modifiers.append({"name": "mc_stat", "type": "staterror", "data": list(map(float, signal_stat))})
     if background_stat is not None:
-        bkg_modifiers.append({"name": "mc_stat", "type": "staterror", "data": list(map(float, background_stat))})
+        bkg_modifiers.append({"name": "bkg_mc_stat", "type": "staterror", "data": list(map(float, background_stat))})
     spec = {"channels": [{"name": "score", "samples": [
-        {"name": "signal", "data": list(map(float, signal)), "modifiers": sig_modifiers},
+        {"name": "signal", "data": list(map(float, signal)),
+         "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
         {"name": "background", "data": list(map(float, background)), "modifiers": bkg_modifiers},
     ]}]}
     return pyhf.Model(spec, poi_name="mu")
 
 
 def pyhf_discovery_z(signal: np.ndarray, background: np.ndarray, background_uncertainty: float,
-                     signal_stat: np.ndarray | None = None, background_stat: np.ndarray | None = None) -> float:
+                     background_stat: np.ndarray | None = None) -> float:
     """Z = sqrt(q0) for Asimov data (mu = 1) of a binned model with pyhf."""
     pyhf.set_backend("numpy", "scipy")
-    model = histfactory_model(signal, background, background_uncertainty, signal_stat, background_stat)
+    model = histfactory_model(signal, background, background_uncertainty, background_stat)
     data = np.concatenate([np.asarray(signal, float) + np.asarray(background, float), model.config.auxdata])
     q0 = pyhf.infer.test_statistics.q0(
         0.0, data, model, model.config.suggested_init(), model.config.suggested_bounds(),
@@ -92,12 +95,12 @@ def binned_significance(val_scores: np.ndarray, val_labels: np.ndarray, test_sco
                         test_labels: np.ndarray, n_signal: float, n_background: float,
                         background_uncertainty: float, n_bins: int, mc_stat: bool = True) -> float:
     """Expected discovery significance of the binned test-score distribution (pyhf); the bin edges
-    are quantiles of the validation background scores."""
+    are quantiles of the validation background scores. ``mc_stat``: the simulated background's
+    statistical uncertainty enters as a ``staterror`` (False: the paper's definition)."""
     edges = background_quantile_edges(val_scores[val_labels == 0], n_bins)
     s, b, s_err, b_err = expected_yields(test_scores, test_labels, edges, n_signal, n_background)
     keep = b > 0
-    stat = (s_err[keep], b_err[keep]) if mc_stat else (None, None)
-    return pyhf_discovery_z(s[keep], b[keep], background_uncertainty, *stat)
+    return pyhf_discovery_z(s[keep], b[keep], background_uncertainty, b_err[keep] if mc_stat else None)
 
 
 def cut_candidates(scores: np.ndarray, labels: np.ndarray, min_background_events: int) -> np.ndarray:

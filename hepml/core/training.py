@@ -40,7 +40,6 @@ class Recipe:
     momentum_end: float           # ... to this ...
     momentum_epochs: int          # ... over this many epochs
     init: str                     # default | paper
-    dropout: float
 
     @classmethod
     def from_dict(cls, d: dict) -> "Recipe":

@@ -123,7 +123,8 @@ def model_spec(config: dict, cell: Cell) -> ModelSpec:
         return ModelSpec("mlp", config["parameterized"]["network"], config["recipes"][config["recipe"]])
     if cell.model == "bdt":
         return ModelSpec("bdt", config["bdt"])
-    return ModelSpec("mlp", config["networks"][cell.model], config["recipes"][config["recipe"]])
+    recipe = config["recipe_by_dataset"].get(cell.dataset) or config["recipe"]
+    return ModelSpec("mlp", config["networks"][cell.model], config["recipes"][recipe])
 
 
 def task_config(config: dict, cell: Cell) -> dict:

@@ -68,7 +68,9 @@ def study_table(name: str, description: str, summaries: list[Summary]):
     table.add_variable(_dependent("AUC", summaries, "auc"))
     table.add_variable(_dependent("Background rejection at 50% signal efficiency", summaries, "rejection_50"))
     if all(r.z_binned is not None for s in summaries for r in s.records):
-        table.add_variable(_dependent("Expected significance, binned (pyhf)", summaries, "z_binned"))
+        table.add_variable(_dependent("Expected significance, binned (pyhf, background MC stat.)", summaries, "z_binned"))
+        if all(r.z_paper is not None for s in summaries for r in s.records):
+            table.add_variable(_dependent("Expected significance, binned (paper's definition)", summaries, "z_paper"))
         table.add_variable(_dependent("Expected significance, best cut", summaries, "z_best_threshold"))
     return table
 

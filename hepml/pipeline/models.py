@@ -66,7 +66,7 @@ def build_network(spec: ModelSpec, x: np.ndarray):
         from ..jets.cnn import JetCNN
 
         return JetCNN.for_images(x, spec.config)
-    net = mlp(x.shape[1], spec.config["layers"], spec.config["width"], dropout=spec.recipe["dropout"],
+    net = mlp(x.shape[1], spec.config["layers"], spec.config["width"], dropout=spec.config["dropout"],
               activation=spec.config["activation"])
     if spec.recipe["init"] == "paper":
         paper_init(net)
@@ -109,7 +109,7 @@ def can_train_together(spec: ModelSpec, datas: list[TrainingData]) -> bool:
     network its seed trains alone: networks without dropout (a vectorised dropout draws other
     masks) on the same inputs and labels with the binary cross-entropy (not the per-seed
     mixtures of weak supervision)."""
-    dropout = spec.config["dropout"] if spec.kind == "cnn" else spec.recipe["dropout"] if spec.recipe else 0
+    dropout = spec.config.get("dropout", 0)
     return (spec.kind in ("mlp", "cnn") and not dropout and len(datas) > 1
             and all(d.loss == "bce" for d in datas) and all(d.x is datas[0].x and d.y is datas[0].y for d in datas))
 

@@ -166,7 +166,7 @@ def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None
                            significance, where)
     return MetricRecord(cell=cell, seed=seed, auc=m["auc"], n_test=m["n_test"], n_background=m["n_background"],
                         rejection_50=m["rejection_50"], roc=Roc(**m["roc"]), train_events=train_events,
-                        z_binned=m.get("z_binned"), z_best_threshold=m.get("z_best_threshold"),
+                        z_binned=m.get("z_binned"), z_paper=m.get("z_paper"), z_best_threshold=m.get("z_best_threshold"),
                         best_threshold=m.get("best_threshold"))
 
 

@@ -1,12 +1,20 @@
-"""UCI-layout features computed from reconstructed objects (GeV; angles in radians).
+"""UCI-layout features (GeV; angles in radians): the low-level columns from reconstructed objects,
+the high-level ones computed from the stored low-level columns alone.
 
-HIGGS-like (selection: exactly one lepton, >= 4 jets, >= 2 jets b-tagged at the working point
-``detector.btag.working_point``):
+As in the paper's samples ("the last seven features are functions of the first 21", UCI), every
+high-level feature is a function of the low-level columns *as stored* (rounded to float32), so
+the low-level set carries all the information of the complete set: :func:`higgs_high_level` and
+:func:`susy_high_level` take nothing but those columns. Objects are massless four-vectors built
+from (pT, eta, phi).
+
+HIGGS-like (selection: exactly one lepton, >= 4 jets, >= 2 of the four leading jets b-tagged at
+the working point ``detector.btag.working_point``):
 
 * low level: the lepton, the missing pT, and the four leading jets (pT, eta, phi and b-tag
   0 / 1 / 2 for untagged / loose / tight, the three levels of the UCI column);
-* ``m_bb``: the two leading jets tagged at the working point; every other jet is a light jet;
-* ``m_jj``: the light-jet pair with mass closest to m_W (the hadronic W);
+* ``m_bb``: the b pair, the two of the four leading jets with the highest b-tag levels (the
+  leading one on a tie); the other two are the W pair;
+* ``m_jj``: the W pair (the hadronic W);
 * ``m_lv``: lepton + neutrino, the neutrino pz from the W-mass constraint (smaller |pz| of the
   two solutions; the real part when there is none): the leptonic W;
 * ``m_jjj``: hadronic W plus the b jet that brings it closer to m_top; the other b jet goes to
@@ -20,10 +28,10 @@ HIGGS-like (selection: exactly one lepton, >= 4 jets, >= 2 jets b-tagged at the 
 * ``m_wwbb``: both W + both b jets.
 
 SUSY-like (selection: exactly two leptons): the low-level leptons and missing pT, ``met_rel``
-(MET x sin dphi_min when dphi_min to a lepton or jet < pi/2), the axial MET (minus the projection
-of MET on the dilepton pT), the razor ``m_r``, ``m_tr_2`` (M_T^R), ``r`` = M_T^R / M_R, ``mt2``
-(massless invisibles) and the super-razor variables of Buckley, Lykken, Rogan, Spiropulu,
-PRD 89 (2014) 055020, defined in :func:`super_razor`.
+(MET x sin dphi_min when dphi_min, the smaller azimuthal distance to a lepton, is below pi/2),
+the axial MET (minus the projection of MET on the dilepton pT), the razor ``m_r``, ``m_tr_2``
+(M_T^R), ``r`` = M_T^R / M_R, ``mt2`` (massless invisibles) and the super-razor variables of
+Buckley, Lykken, Rogan, Spiropulu, PRD 89 (2014) 055020, defined in :func:`super_razor`.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import vector
 
 from ..columns import HIGH_LEVEL, LOW_LEVEL
 from . import ragged
-from .detector import WORKING_POINTS, Reco, pt_eta_phi
+from .detector import WORKING_POINTS, Reco
 
 M_W = 80.4
 M_TOP = 172.5
@@ -64,17 +72,28 @@ def _dphi(a, b):
     return np.abs((a - b + np.pi) % (2 * np.pi) - np.pi)
 
 
+def stored(values) -> np.ndarray:
+    """``values`` as the store keeps them (float32), back in float64 for the arithmetic."""
+    return np.asarray(values, dtype=np.float32).astype(np.float64)
+
+
+def massless(pt, eta, phi):
+    """Massless four-momenta from (pT, eta, phi)."""
+    return vector.array({"pt": pt, "eta": eta, "phi": phi, "mass": np.zeros_like(pt)})
+
+
 def higgs_selection(reco: Reco, working_point: str) -> np.ndarray:
-    """Per event: exactly one lepton, >= 4 jets, >= 2 jets tagged at ``working_point``."""
+    """Per event: exactly one lepton, >= 4 jets, >= 2 of the four leading jets tagged at ``working_point``."""
     tagged = reco.jets.btag >= WORKING_POINTS[working_point]
-    n_tagged = np.bincount(ragged.event_index(reco.jets.counts)[tagged], minlength=reco.n_events)
+    leading = ragged.local_index(reco.jets.counts) < 4
+    event = ragged.event_index(reco.jets.counts)
+    n_tagged = np.bincount(event[tagged & leading], minlength=reco.n_events)
     return (reco.leptons.counts == 1) & (reco.jets.counts >= 4) & (n_tagged >= 2)
 
 
-def higgs_features(reco: Reco, working_point: str) -> dict[str, np.ndarray]:
-    """The 21 + 7 UCI features of events that pass :func:`higgs_selection` (``reco`` holds only those)."""
+def higgs_low_level(reco: Reco) -> dict[str, np.ndarray]:
+    """The 21 low-level columns (rounded as stored) of events with one lepton and >= 4 jets."""
     jets, lep_objects = reco.jets, reco.leptons
-    n = reco.n_events
     starts = ragged.offsets(jets.counts)[:-1]
     lep = _take(lep_objects, ragged.offsets(lep_objects.counts)[:-1])
     met_px, met_py = reco.met_px, reco.met_py
@@ -83,26 +102,34 @@ def higgs_features(reco: Reco, working_point: str) -> dict[str, np.ndarray]:
     for i in range(4):
         j = _take(jets, starts + i)
         out[f"jet{i + 1}_pt"], out[f"jet{i + 1}_eta"], out[f"jet{i + 1}_phi"] = j.pt, j.eta, j.phi
-        out[f"jet{i + 1}_btag"] = jets.btag[starts + i].astype(np.float64)
+        out[f"jet{i + 1}_btag"] = jets.btag[starts + i]
+    return {k: stored(out[k]) for k in LOW_LEVEL["higgs"]}
 
-    tagged = jets.btag >= WORKING_POINTS[working_point]
-    b_index = ragged.first_per_event(tagged, jets.counts, 2)      # the two leading tagged jets
-    b1, b2 = _take(jets, b_index[:, 0]), _take(jets, b_index[:, 1])
-    is_b = np.zeros(len(tagged), dtype=bool)
-    is_b[b_index.ravel()] = True
-    light = jets.select(~is_b)
-    event, i, j = ragged.unique_pairs(light.counts)
-    pair = _take(light, i) + _take(light, j)
-    best = ragged.argbest_per_event(np.abs(pair.mass - M_W), event, n)
-    w_had = p4(pair.px[best], pair.py[best], pair.pz[best], pair.E[best])
 
+def higgs_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The 7 high-level HIGGS features from the 21 low-level columns alone (see the module docstring)."""
+    n = len(low["lepton_pt"])
+    jets = [massless(low[f"jet{i}_pt"], low[f"jet{i}_eta"], low[f"jet{i}_phi"]) for i in range(1, 5)]
+    btag = np.stack([low[f"jet{i}_btag"] for i in range(1, 5)], axis=1)
+    # the b pair: highest tag levels, the leading jet first on a tie; the W pair: the other two
+    order = np.argsort(-(btag * 8 - np.arange(4)), axis=1, kind="stable")
+    comp = {c: np.stack([getattr(j, c) for j in jets], axis=1) for c in ("px", "py", "pz", "E")}
+    rows = np.arange(n)
+
+    def jet(k):
+        return p4(*(comp[c][rows, order[:, k]] for c in ("px", "py", "pz", "E")))
+
+    b1, b2, w_had = jet(0), jet(1), jet(2) + jet(3)
+    lep = massless(low["lepton_pt"], low["lepton_eta"], low["lepton_phi"])
+    met, met_phi = low["missing_energy_magnitude"], low["missing_energy_phi"]
+    met_px, met_py = met * np.cos(met_phi), met * np.sin(met_phi)
     nu_pz = neutrino_pz(lep.px, lep.py, lep.pz, lep.E, met_px, met_py)
     w_lep = lep + p4(met_px, met_py, nu_pz, np.sqrt(met_px**2 + met_py**2 + nu_pz**2))
 
     top1, top2 = (w_had + b1).mass, (w_had + b2).mass
     first_is_hadronic = np.abs(top1 - M_TOP) <= np.abs(top2 - M_TOP)
     bb = b1 + b2
-    out.update({
+    out = {
         "m_jj": w_had.mass,
         "m_jjj": np.where(first_is_hadronic, top1, top2),
         "m_lv": w_lep.mass,
@@ -110,8 +137,14 @@ def higgs_features(reco: Reco, working_point: str) -> dict[str, np.ndarray]:
         "m_bb": bb.mass,
         "m_wbb": np.maximum((w_had + bb).mass, (w_lep + bb).mass),
         "m_wwbb": (w_had + w_lep + bb).mass,
-    })
-    return {k: np.asarray(out[k], dtype=np.float64) for k in LOW_LEVEL["higgs"] + HIGH_LEVEL["higgs"]}
+    }
+    return {k: np.asarray(out[k], dtype=np.float64) for k in HIGH_LEVEL["higgs"]}
+
+
+def higgs_features(reco: Reco) -> dict[str, np.ndarray]:
+    """The 21 + 7 UCI features of events that pass :func:`higgs_selection` (``reco`` holds only those)."""
+    low = higgs_low_level(reco)
+    return low | higgs_high_level(low)
 
 
 def super_razor_s(e_l: np.ndarray, p_x, p_y, big_px, big_py) -> np.ndarray:
@@ -170,29 +203,39 @@ def susy_selection(reco: Reco) -> np.ndarray:
     return reco.leptons.counts == 2
 
 
-def susy_features(reco: Reco) -> dict[str, np.ndarray]:
-    """The 8 + 10 UCI features of events that pass :func:`susy_selection` (``reco`` holds only those)."""
+def susy_low_level(reco: Reco) -> dict[str, np.ndarray]:
+    """The 8 low-level columns (rounded as stored) of events with two leptons."""
+    starts = ragged.offsets(reco.leptons.counts)[:-1]
+    mx, my = reco.met_px, reco.met_py
+    out = {"missing_energy_magnitude": np.hypot(mx, my), "missing_energy_phi": np.arctan2(my, mx)}
+    for i, k in ((1, 0), (2, 1)):
+        lep = _take(reco.leptons, starts + k)
+        out[f"lepton{i}_pt"], out[f"lepton{i}_eta"], out[f"lepton{i}_phi"] = lep.pt, lep.eta, lep.phi
+    return {k: stored(out[k]) for k in LOW_LEVEL["susy"]}
+
+
+def susy_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The 10 high-level SUSY features from the 8 low-level columns alone (see the module docstring)."""
     from mt2 import mt2
 
-    starts = ragged.offsets(reco.leptons.counts)[:-1]
-    l1, l2 = _take(reco.leptons, starts), _take(reco.leptons, starts + 1)
-    mx, my = reco.met_px, reco.met_py
-    met, met_phi = np.hypot(mx, my), np.arctan2(my, mx)
-    out = {"missing_energy_magnitude": met, "missing_energy_phi": met_phi}
-    for i, lep in ((1, l1), (2, l2)):
-        out[f"lepton{i}_pt"], out[f"lepton{i}_eta"], out[f"lepton{i}_phi"] = lep.pt, lep.eta, lep.phi
-    jet_event = ragged.event_index(reco.jets.counts)
-    _, _, jet_phi = pt_eta_phi(reco.jets.px, reco.jets.py, reco.jets.pz)
-    jet_dphi = np.full(reco.n_events, np.inf)
-    np.minimum.at(jet_dphi, jet_event, _dphi(jet_phi, met_phi[jet_event]))
-    dphi_min = np.minimum.reduce([_dphi(l1.phi, met_phi), _dphi(l2.phi, met_phi), jet_dphi])
+    l1 = massless(low["lepton1_pt"], low["lepton1_eta"], low["lepton1_phi"])
+    l2 = massless(low["lepton2_pt"], low["lepton2_eta"], low["lepton2_phi"])
+    met, met_phi = low["missing_energy_magnitude"], low["missing_energy_phi"]
+    mx, my = met * np.cos(met_phi), met * np.sin(met_phi)
+    dphi_min = np.minimum(_dphi(l1.phi, met_phi), _dphi(l2.phi, met_phi))
     ll = l1 + l2
-    out["met_rel"] = np.where(dphi_min < np.pi / 2, met * np.sin(dphi_min), met)
-    out["axial_met"] = -met * np.cos(_dphi(ll.phi, met_phi))
     razor = super_razor(l1, l2, mx, my)
     m_tr = np.sqrt(np.maximum(0.5 * (met * (l1.pt + l2.pt) - (mx * ll.px + my * ll.py)), 0.0))
-    out.update({"m_r": razor["m_r"], "m_tr_2": m_tr, "r": m_tr / razor["m_r"],
-                "mt2": mt2(0.0, l1.px, l1.py, 0.0, l2.px, l2.py, mx, my, 0.0, 0.0),
-                "s_r": razor["s_r"], "m_delta_r": razor["m_delta_r"], "dphi_r_b": razor["dphi_r_b"],
-                "cos_theta_r1": razor["cos_theta_r1"]})
-    return {k: np.asarray(out[k], dtype=np.float64) for k in LOW_LEVEL["susy"] + HIGH_LEVEL["susy"]}
+    out = {"met_rel": np.where(dphi_min < np.pi / 2, met * np.sin(dphi_min), met),
+           "axial_met": -met * np.cos(_dphi(ll.phi, met_phi)),
+           "m_r": razor["m_r"], "m_tr_2": m_tr, "r": m_tr / razor["m_r"],
+           "mt2": mt2(0.0, l1.px, l1.py, 0.0, l2.px, l2.py, mx, my, 0.0, 0.0),
+           "s_r": razor["s_r"], "m_delta_r": razor["m_delta_r"], "dphi_r_b": razor["dphi_r_b"],
+           "cos_theta_r1": razor["cos_theta_r1"]}
+    return {k: np.asarray(out[k], dtype=np.float64) for k in HIGH_LEVEL["susy"]}
+
+
+def susy_features(reco: Reco) -> dict[str, np.ndarray]:
+    """The 8 + 10 UCI features of events that pass :func:`susy_selection` (``reco`` holds only those)."""
+    low = susy_low_level(reco)
+    return low | susy_high_level(low)

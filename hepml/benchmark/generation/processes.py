@@ -35,7 +35,7 @@ def higgs_signal(masses: dict, widths: dict) -> list[str]:
         f"35:mWidth = {widths['H0']}", "35:doForceWidth = on",
         f"37:mWidth = {widths['Hpm']}", "37:doForceWidth = on",
         "35:onMode = off", "35:addChannel = 1 0.5 100 24 -37", "35:addChannel = 1 0.5 100 -24 37",
-        "37:onMode = off", "37:addChannel = 1 1.0 100 24 25",
+        "37:onMode = off", "37:onIfMatch = 24 25",
         "25:onMode = off", "25:onIfMatch = 5 -5",
     ]
 

@@ -42,7 +42,7 @@ def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector:
     else:
         keep = features.susy_selection(reco)
     sel = _select(reco, keep)
-    cols = (features.higgs_features(sel, detector["btag"]["working_point"]) if dataset == "higgs"
+    cols = (features.higgs_features(sel) if dataset == "higgs"
             else features.susy_features(sel))
     bad = [c for c, v in cols.items() if not np.all(np.isfinite(v))]
     if bad:
@@ -58,7 +58,8 @@ def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector:
                   "met_reco_px": sel.met_px, "met_reco_py": sel.met_py},
         "leptons": {"pt_true": reco.leptons.pt_true, "pt_reco": np.hypot(reco.leptons.px, reco.leptons.py),
                     "selected": lep_sel},
-        "jets": {"pt_true": reco.jets.pt_true, "pt_reco": np.hypot(reco.jets.px, reco.jets.py),
+        "jets": {"pt_true": reco.jets.pt_true, "pt_particle": reco.jets.pt_particle,
+                 "pt_reco": np.hypot(reco.jets.px, reco.jets.py),
                  "eta": reco.jets.eta, "flavour": reco.jets.flavour, "btag": reco.jets.btag, "selected": jet_sel},
     }
 
