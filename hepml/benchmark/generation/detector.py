@@ -11,7 +11,8 @@ From the generated final state it builds, vectorised over a whole batch of event
   1 by default, as the response against particle jets is 1 within 1%: validation report);
   kept with pT > ``jet.pt_min`` and |eta| < ``jet.eta_max`` (after smearing);
 * **particle jets**: anti-kT with the same radius on every visible final-state particle (no
-  acceptance, no detector); each reconstructed jet records the pT of the nearest particle jet
+  detector) with |eta| < ``jet.eta_max`` + 2 ``jet.radius`` (beyond it no particle reaches a jet
+  that can match a reconstructed one); each reconstructed jet records the pT of the nearest particle jet
   within Delta R < ``PARTICLE_MATCH_DR`` (NaN if none), for the response and resolution of the
   validation report;
 * **b-tags** at two working points: a jet within ``btag.dr`` of a b hadron is a b jet (else a c jet
@@ -180,7 +181,8 @@ def reconstruct(gen: GeneratedBatch, cfg: dict, rng: np.random.Generator) -> Rec
     is_c = _near(jets, jets.eta, jets.phi, gen.c_hadrons, bcfg["dr"]) & ~is_b
     flavour = np.where(is_b, FLAVOURS["b"], np.where(is_c, FLAVOURS["c"], FLAVOURS["light"]))
     jets.columns.update(flavour=flavour, btag=btag_levels(flavour, bcfg, rng))
-    particle_jets, _ = cluster_jets(vis, jcfg["radius"], PARTICLE_JET_PT_MIN)
+    particle_jets, _ = cluster_jets(vis[np.abs(eta) < jcfg["eta_max"] + 2 * jcfg["radius"]], jcfg["radius"],
+                                    PARTICLE_JET_PT_MIN)
     jets.columns["pt_particle"] = matched_particle_pt(jets, particle_jets)
 
     # soft term: visible particles in the acceptance that are neither selected leptons nor in a kept jet
