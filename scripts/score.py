@@ -1,9 +1,10 @@
 #!/usr/bin/env python
-"""Score the validation and test parts with every seed's model of a cell; write scores and labels (.npz)."""
+"""Score the validation and test parts with every seed's model of a cell (scores and labels, .npz),
+then each seed's metric record: AUC, background rejection, ROC and (benchmark studies) the
+discovery significances."""
 import argparse
 
-from hepml.core.cli import run_main
-from hepml.pipeline.steps import score_cell
+from hepml.core.cli import json_arg, run_main
 
 
 def main():
@@ -14,9 +15,18 @@ def main():
     p.add_argument("--val", required=True)
     p.add_argument("--test", required=True)
     p.add_argument("--evaluation", required=True, help="test, or m<mass> for the parameterized study")
-    p.add_argument("--outputs", nargs="+", required=True, help="one per model")
+    p.add_argument("--scores", nargs="+", required=True, help="one per model")
+    p.add_argument("--cell", type=json_arg, required=True, help="JSON: the cell the scores belong to")
+    p.add_argument("--seeds", type=int, nargs="+", required=True)
+    p.add_argument("--histories", nargs="+", required=True, help="each seed's training history")
+    p.add_argument("--significance", type=json_arg, required=True, help="JSON: the significance config, or null")
+    p.add_argument("--metrics", nargs="+", required=True, help="one metric record per seed")
     a = p.parse_args()
-    score_cell(a.dataset, a.feature_set, a.models, a.val, a.test, a.outputs, a.evaluation)
+    from hepml.core.records import Cell
+    from hepml.pipeline.steps import metrics_cell, score_cell
+
+    score_cell(a.dataset, a.feature_set, a.models, a.val, a.test, a.scores, a.evaluation)
+    metrics_cell(Cell(**a.cell), a.seeds, a.scores, a.histories, a.significance, a.metrics)
 
 
 if __name__ == "__main__":

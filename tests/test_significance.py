@@ -140,6 +140,33 @@ def test_tuning_the_cut_on_the_test_set_is_biased_upwards_and_the_column_is_not(
         significance_at_cuts(*test, np.array([cut]), **SIG)[0])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_profiled_staterror_equals_pyhfs_own_q0(seed):
+    """hepml profiles the staterrors in closed form and the normsys in one dimension; pyhf's q0
+    fits every parameter numerically (both fits): the same Z on random models of 1-25 bins."""
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(1, 26))
+    s, b = rng.uniform(0.5, 40, k), rng.uniform(5, 300, k)
+    b_err = b * rng.uniform(0.01, 0.3, k)
+    norm = (0.0, 0.05, 0.2)[seed % 3]
+    assert pyhf_discovery_z(s, b, norm, background_stat=b_err) == pytest.approx(
+        _hand_built_z(s, b, b_err, norm=norm) if norm else _hand_built_z_no_norm(s, b, b_err), rel=1e-5)
+
+
+def _hand_built_z_no_norm(signal, background, background_stat):
+    import pyhf
+
+    spec = {"channels": [{"name": "c", "samples": [
+        {"name": "s", "data": list(signal), "modifiers": [{"name": "mu", "type": "normfactor", "data": None}]},
+        {"name": "b", "data": list(background),
+         "modifiers": [{"name": "stat", "type": "staterror", "data": list(background_stat)}]},
+    ]}]}
+    model = pyhf.Model(spec, poi_name="mu")
+    data = list(np.add(signal, background)) + model.config.auxdata
+    return float(np.sqrt(pyhf.infer.test_statistics.q0(0.0, data, model, model.config.suggested_init(),
+                                                       model.config.suggested_bounds(), model.config.suggested_fixed())))
+
+
 def test_paper_definition_column_is_the_binned_model_without_mc_statistics():
     """``z_paper``: 100 signal, 1000 +- 5% background, no MC statistics; equal to the binned model
     without staterror, above the column with it, and on a one-bin case the counting closed form."""

@@ -225,8 +225,9 @@ RULE_OUTPUTS = {
     "plot_features": ["plots/higgs_pythia_features.png", "plots/higgs_pythia_features.pdf"],
     "jet_features": ["data/qg/pythia/features/test.npz"],
     "train": [f"models/benchmark/higgs/pythia/low/bdt/all/seed{s}.{e}" for s in (0, 1) for e in ("model", "history.json")],
-    "score": [f"scores/benchmark/susy/pythia/complete/deep/all/test/seed{s}.npz" for s in (0, 1)],
-    "metrics": [f"metrics/jets/qg/pythia/images/cnn/all/test/seed{s}.json" for s in (0, 1)],
+    "score": [f"{kind}/benchmark/susy/pythia/complete/deep/all/test/seed{s}.{e}" for s in (0, 1)
+              for kind, e in (("scores", "npz"), ("metrics", "json"))],
+    "score (cnn)": [f"metrics/jets/qg/pythia/images/cnn/all/test/seed{s}.json" for s in (0, 1)],
     "tables": [f"tables/weak_qg_pythia.{e}" for e in ("csv", "md", "tex")],
     "plot_results": ["plots/benchmark_susy_pythia.png", "plots/benchmark_susy_pythia.pdf"],
     "manifest": ["manifest.json"],

@@ -1,5 +1,5 @@
 # The steps every study shares, one job per cell (a study's dataset, feature set, model and task):
-# train every seed, score every seed's model, compute every seed's metrics. Each seed has its own
+# train every seed, then score every seed's model and compute its metrics. Each seed has its own
 # files; a cell's seeds run in one job (one process start, and one vectorised ensemble where the
 # model allows it).
 MODELS = f"{RESULTS}/models/{CELL}/seed{{seed}}.model"
@@ -58,39 +58,28 @@ use rule train as train_network with:
 
 
 rule score:
+    """Every seed's validation and test scores, and from them its metric record (AUC, ROC,
+    significances): one process per cell and evaluation."""
     conda:
         ENV
     input:
         models=lambda w: model_files(cell_of(w)),
+        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
         val=lambda w: part_file(w.dataset, w.source, "val"),
         test=lambda w: part_file(w.dataset, w.source, "test"),
     output:
-        expand(SCORES, seed=SEEDS, allow_missing=True),
+        scores=expand(SCORES, seed=SEEDS, allow_missing=True),
+        metrics=expand(METRICS, seed=SEEDS, allow_missing=True),
+    params:
+        cell=lambda w: as_json(vars(cell_of(w, w.evaluation))),
+        significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
+        seeds=SEEDS,
     log:
         f"{RESULTS}/logs/score/{LOG}_{{evaluation}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/score/{LOG}_{{evaluation}}.tsv"
     shell:
         "python scripts/score.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --models {input.models:q}"
-        " --val {input.val:q} --test {input.test:q} --evaluation {wildcards.evaluation} --outputs {output:q}"
-        " > {log:q} 2>&1"
-
-
-rule metrics:
-    conda:
-        ENV
-    input:
-        scores=expand(SCORES, seed=SEEDS, allow_missing=True),
-        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
-    output:
-        expand(METRICS, seed=SEEDS, allow_missing=True),
-    params:
-        cell=lambda w: as_json(vars(cell_of(w, w.evaluation))),
-        significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
-        seeds=SEEDS,
-    log:
-        f"{RESULTS}/logs/metrics/{LOG}_{{evaluation}}.log",
-    shell:
-        "python scripts/metrics.py --cell {params.cell:q} --seeds {params.seeds:q} --scores {input.scores:q}"
-        " --histories {input.histories:q}"
-        " --significance {params.significance:q} --outputs {output:q} > {log:q} 2>&1"
+        " --val {input.val:q} --test {input.test:q} --evaluation {wildcards.evaluation} --scores {output.scores:q}"
+        " --cell {params.cell:q} --seeds {params.seeds:q} --histories {input.histories:q}"
+        " --significance {params.significance:q} --metrics {output.metrics:q} > {log:q} 2>&1"
