@@ -44,7 +44,7 @@ def test_gaussian_closed_forms():
 def _record(study="benchmark", model="bdt", fset="low", seed=0, auc_value=0.7, task="all", dataset="higgs"):
     cell = Cell(study, dataset, "pythia", fset, model, task)
     return MetricRecord(cell, seed, auc_value, 100, 50, 5.0, Roc([0.0, 1.0], [0.0, 1.0]), train_events=1000,
-                        z_binned=2.0, z_best_threshold=1.5, best_threshold=0.3)
+                        z_binned=2.0, z_paper=2.2, z_best_threshold=1.5, best_threshold=0.3)
 
 
 def test_records_round_trip_and_refuse_other_files(tmp_path):
@@ -72,8 +72,8 @@ def test_benchmark_table_puts_ours_beside_the_paper(tmp_path):
     write_study_tables("benchmark", "higgs", "pythia", records, paths["csv"], paths["md"], paths["tex"])
     md = paths["md"].read_text().splitlines()
     assert md[0] == "### higgs (pythia events)"
-    assert md[4] == "| bdt | low | 0.705 ± 0.007 | 0.730 (0.010) | 2.00 ± 0.00 | 1.50 ± 0.00 | — |"
-    assert md[-1] == "| deep | complete | 0.705 ± 0.007 | 0.885 (0.002) | 2.00 ± 0.00 | 1.50 ± 0.00 | 5.0 |"
+    assert md[4] == "| bdt | low | 0.705 ± 0.007 | 0.730 (0.010) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | — |"
+    assert md[-1] == "| deep | complete | 0.705 ± 0.007 | 0.885 (0.002) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | 5.0 |"
     assert paths["csv"].read_text().splitlines()[0].startswith("dataset,model,feature_set,n_seeds,auc,auc_std")
     assert r"0.705 $\pm$ 0.007" in paths["tex"].read_text()
 
