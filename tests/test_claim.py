@@ -67,11 +67,21 @@ def test_claim_report_from_a_table(tmp_path):
     assert rows[0]["gap_std"] == pytest.approx(math.hypot(0.004, 0.01))
     text = claim_markdown(read, "toy")
     assert "deep/low overtakes bdt/low: from about 10,000 training events" in text
-    assert "| 100,000 | 0.8300 | 0.7800 | 0.0500 |" in text and "Power-law fit" in text
+    assert "| 100,000 | 0.8300 | 0.7800 | 0.0500 |" in text and "Power-law fit to the 3 sizes" in text
     out = tmp_path / "claim.md"
     subprocess.run([sys.executable, str(ROOT / "scripts/claim.py"), "--curve", str(path), "--markdown", str(out)],
                    check=True)
     assert out.read_text().startswith("### The paper's claim")
+
+
+def test_the_fit_starts_at_the_largest_gap():
+    """A gap that opens before it closes: only the closing part enters the power law."""
+    n = [1000, 4000, 16000, 64000]
+    gaps = [0.05, 0.2 * 4000**0.25 * 4000**-0.25, 0.2 * (16000 / 4000) ** -0.25, 0.2 * (64000 / 4000) ** -0.25]
+    curves = {("deep", "low"): curve("deep", "low", n, [0.6] * 4),
+              ("deep", "complete"): curve("deep", "complete", n, 0.6 + np.array(gaps))}
+    text = claim_markdown(curves, "toy")
+    assert "fit to the 3 sizes from the largest gap on" in text and "n^(−0.250)" in text
 
 
 def test_a_table_without_the_columns_is_refused_naming_the_file(tmp_path):
