@@ -77,7 +77,7 @@ def test_claim_report_from_a_table(tmp_path):
 def test_the_fit_starts_at_the_largest_gap():
     """A gap that opens before it closes: only the closing part enters the power law."""
     n = [1000, 4000, 16000, 64000]
-    gaps = [0.05, 0.2 * 4000**0.25 * 4000**-0.25, 0.2 * (16000 / 4000) ** -0.25, 0.2 * (64000 / 4000) ** -0.25]
+    gaps = [0.05, 0.2, 0.2 * 4**-0.25, 0.2 * 16**-0.25]   # from 4000 on: 0.2 (n / 4000)^-0.25
     curves = {("deep", "low"): curve("deep", "low", n, [0.6] * 4),
               ("deep", "complete"): curve("deep", "complete", n, 0.6 + np.array(gaps))}
     text = claim_markdown(curves, "toy")

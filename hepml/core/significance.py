@@ -73,9 +73,9 @@ def pyhf_discovery_z(signal: np.ndarray, background: np.ndarray, background_unce
     model = histfactory_model(signal, background, background_uncertainty, background_stat)
     n = np.asarray(signal, float) + np.asarray(background, float)
     data = np.concatenate([n, model.config.auxdata])
-    nominal = np.asarray(model.config.suggested_init(), float)
-    nominal[model.config.poi_index] = 1.0
     if background_stat is None:
+        nominal = np.asarray(model.config.suggested_init(), float)
+        nominal[model.config.poi_index] = 1.0
         _, twice_nll_0 = pyhf.infer.mle.fixed_poi_fit(
             0.0, data, model, model.config.suggested_init(), model.config.suggested_bounds(),
             model.config.suggested_fixed(), return_fitted_val=True,

@@ -109,8 +109,7 @@ def can_train_together(spec: ModelSpec, datas: list[TrainingData]) -> bool:
     network its seed trains alone: networks without dropout (a vectorised dropout draws other
     masks) on the same inputs and labels with the binary cross-entropy (not the per-seed
     mixtures of weak supervision)."""
-    dropout = spec.config.get("dropout", 0)
-    return (spec.kind in ("mlp", "cnn") and not dropout and len(datas) > 1
+    return (spec.kind in ("mlp", "cnn") and not spec.config["dropout"] and len(datas) > 1
             and all(d.loss == "bce" for d in datas) and all(d.x is datas[0].x and d.y is datas[0].y for d in datas))
 
 
