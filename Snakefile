@@ -1,9 +1,22 @@
 # hepml: reproducible deep learning for high-energy physics as one pipeline for every study.
 #   snakemake --cores all                                  offline default (generated events)
 #   snakemake --cores all --configfile config/paper.yaml   full UCI reproduction
+import shlex
+import sys
+
 from snakemake.utils import min_version
 
-from hepml.core.config import validate_config
+# The workflow runs its own hepml (the one beside this Snakefile), here and in every job, even when
+# the environment has another checkout installed (a shared editable install).
+sys.path.insert(0, workflow.basedir)
+from hepml.core.provenance import check_own_package, code_version
+
+check_own_package(workflow.basedir)
+# (Snakemake formats the prefix as it formats commands: {{ }} there is one literal brace.)
+shell.prefix(f"set -euo pipefail; export PYTHONPATH={shlex.quote(workflow.basedir)}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; ")
+
+from hepml.core.config import check_config_files, validate_config
+from hepml.core.version_lock import check_version, write_version_lock
 
 min_version("8.0")
 
@@ -12,7 +25,14 @@ configfile: "config/config.yaml"
 
 
 # Every default is in the schema; a wrong value stops here, before any job, naming the key.
+check_config_files(workflow.configfiles)
 validate_config(config, "workflow/schemas/config.schema.yaml", workflow.basedir)
+# One version, one config: a run into results/<version> made with other values stops here.
+check_version(config, f"results/{config['version']}")
+
+
+onstart:
+    write_version_lock(config, f"results/{config['version']}", code_version(workflow.basedir))
 
 
 report: "workflow/report/workflow.rst"
@@ -32,6 +52,8 @@ localrules:
     all,
     tables,
     manifest,
+    record_list,
+    hepdata_list,
 
 
 rule all:

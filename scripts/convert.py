@@ -10,9 +10,14 @@ def main():
     p.add_argument("--source", required=True, choices=["uci", "energyflow"])
     p.add_argument("--dataset", required=True, choices=["higgs", "susy", "qg"])
     p.add_argument("--inputs", nargs="+", required=True)
+    p.add_argument("--stamps", nargs="+", required=True, help="each input's verification stamp, re-checked first")
     p.add_argument("--max-events", type=int, required=True, help="0 for all")
     p.add_argument("--output", required=True)
     a = p.parse_args()
+    from hepml.core.download import check_stamp
+
+    for path, stamp in zip(a.inputs, a.stamps, strict=True):
+        check_stamp(path, stamp)
     if a.source == "uci":
         from hepml.benchmark.uci import convert_csv
 

@@ -13,8 +13,10 @@ def main():
     p.add_argument("--output", required=True)
     p.add_argument("--retries", type=int, required=True)
     p.add_argument("--timeout", type=float, required=True)
+    p.add_argument("--max-bytes", type=int, required=True, help="stop reading a mirror without a known size here")
     a = p.parse_args()
-    fetch([Mirror(m["url"], m.get("member")) for m in a.mirrors], a.output, a.sha256, a.retries, timeout=a.timeout)
+    fetch([Mirror(m["url"], m.get("member"), m.get("bytes")) for m in a.mirrors], a.output, a.sha256, a.retries,
+          timeout=a.timeout, max_bytes=a.max_bytes)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from hepml.pipeline.hepdata import write_submission
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--studies", type=json_arg, required=True,
-                   help='JSON {"study/dataset/source": [metric record files]}')
+                   help='JSON {"study/dataset/source": [metric record files]}, or @file holding it')
     p.add_argument("--output", required=True)
     a = p.parse_args()
     studies = {tuple(k.split("/")): read_records(files) for k, files in a.studies.items()}

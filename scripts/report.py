@@ -35,7 +35,8 @@ def main():
         s.add_argument("--study", required=True)
         s.add_argument("--dataset", required=True)
         s.add_argument("--source", required=True)
-        s.add_argument("--metrics", nargs="+", required=True)
+        s.add_argument("--metrics", type=json_arg, required=True,
+                       help="JSON list of metric record files, or @file holding it")
         s.add_argument("--held-out", type=json_arg, required=True, help="JSON: the parameterized study's held-out masses")
         s.set_defaults(func=func)
         if name == "tables":

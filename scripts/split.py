@@ -11,11 +11,12 @@ def main():
     p.add_argument("--input", required=True)
     p.add_argument("--sizes", type=json_arg, required=True, help='JSON {"train": n|fraction, "val": ..., "test": ...}')
     p.add_argument("--limits", type=json_arg, required=True, help='JSON caps per part, e.g. {"train": 100000}')
+    p.add_argument("--sizes-key", default=None, help="the config key the sizes come from, named in errors")
     p.add_argument("--train", required=True)
     p.add_argument("--val", required=True)
     p.add_argument("--test", required=True)
     a = p.parse_args()
-    sizes = split_store(a.input, {"train": a.train, "val": a.val, "test": a.test}, a.sizes, a.limits)
+    sizes = split_store(a.input, {"train": a.train, "val": a.val, "test": a.test}, a.sizes, a.limits, sizes_key=a.sizes_key)
     print(sizes)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,6 +16,26 @@ import pytest
 from tests.workflow_helpers import copy_workflow, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config):
+    """The suite writes only under temporary directories: a private home for everything it starts
+    (headless chromium's downloads and profile, caches, matplotlib's config), removed at exit."""
+    if "HEPML_TEST_HOME" in os.environ:
+        return
+    home = tempfile.mkdtemp(prefix="hepml-test-home-")
+    config._hepml_home = home
+    os.environ.update(HEPML_TEST_HOME=home, HOME=home, XDG_CACHE_HOME=f"{home}/.cache",
+                      XDG_CONFIG_HOME=f"{home}/.config", XDG_DATA_HOME=f"{home}/.local/share",
+                      XDG_DOWNLOAD_DIR=f"{home}/Downloads", MPLCONFIGDIR=f"{home}/.config/matplotlib")
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    home = getattr(config, "_hepml_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def uci_text(rows: int, n_columns: int, seed: int = 0) -> tuple[bytes, np.ndarray]:
@@ -41,6 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
     files: dict[str, bytes] = {}
     drop_after: dict[str, int] = {}   # path -> bytes sent before the connection is cut (first request only)
     ignore_range: set[str] = set()
+    endless: set[str] = set()   # paths served without Content-Length, repeating their body until the client hangs up
     requests: list[tuple[str, str | None]] = []
 
     def log_message(self, *args):  # keep pytest output clean
@@ -52,6 +75,14 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             self.send_error(404)
             return
+        if self.path in self.endless:
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(body)
+            except OSError:  # the client stopped reading
+                return
         start = 0
         rng = self.headers.get("Range")
         if rng and self.path not in self.ignore_range:
@@ -78,7 +109,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def http_server():
     """A threaded HTTP server on 127.0.0.1 serving in-memory files; yields (base_url, handler class)."""
-    handler = type("Handler", (_Handler,), {"files": {}, "drop_after": {}, "ignore_range": set(), "requests": []})
+    handler = type("Handler", (_Handler,), {"files": {}, "drop_after": {}, "ignore_range": set(),
+                                          "endless": set(), "requests": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

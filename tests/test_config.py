@@ -2,6 +2,7 @@
 the project; nested --config strings become numbers; defaults come from the schema alone."""
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,22 @@ HOSTILE = [
                                    "mirrors": [{"url": "https://x.org/a b"}]}}}}, r"uci.files.higgs.mirrors.0.url: 'https://x.org/a b' is not allowed"),
     ({"bdt": {"max_depth": 0}}, r"bdt.max_depth: 0 is less than the minimum of 1"),
     ({"limits": {"train": "lots"}}, r"limits.train: 'lots' is not of type 'integer', 'null'"),
+    # YAML's .nan / .inf pass every minimum and maximum; integer-valued floats pass JSON Schema's `integer`
+    ({"recipes": {"fast": {"lr": float("inf")}}}, r"recipes.fast.lr: inf is not a finite number"),
+    ({"recipes": {"fast": {"lr": float("nan")}}}, r"recipes.fast.lr: nan is not a finite number"),
+    ({"generation": {"sqrt_s": float("inf")}}, r"generation.sqrt_s: inf is not a finite number"),
+    ({"significance": {"background_uncertainty": float("-inf")}}, r"significance.background_uncertainty: -inf is not"),
+    ({"seeds": [0.0]}, r"seeds.0: 0.0 is a float where an integer is required \(write 0\)"),
+    ({"significance": {"bins": 5.0}}, r"significance.bins: 5.0 is a float where an integer is required"),
+    ({"generation": {"shards": 2.0}}, r"generation.shards: 2.0 is a float where an integer is required"),
+    ({"learning_curve": {"sizes": [50.0]}}, r"learning_curve.sizes.0: 50.0 is a float where an integer"),
+    ({"parameterized": {"masses": [325.0, 425, 525]}}, r"parameterized.masses.0: 325.0 is a float where an integer"),
+    ({"seeds": [0, 2**32]}, r"seeds.1: 4294967296 is above 4294967295; torch and xgboost take seeds modulo 2\*\*32"),
+    ({"jets": {"enabled": False}}, r"weak.enabled: weak supervision trains on the quark/gluon jets"),
+    ({"generation": {"higgs": {"masses": {"H0": 9000}}}}, r"generation.higgs.masses.H0: 9000 GeV is not below the collision"),
+    ({"parameterized": {"masses": [325, 375, 425, 475, 20000]}}, r"parameterized.masses.4: 20000 GeV is not below the collision"),
+    ({"generation": {"susy": {"slha": "config/test.yaml"}}}, r"generation.susy.slha: 'config/test.yaml' is not an SLHA spectrum"),
+    ({"generation": {"susy": {"slha": "config/none.slha"}}}, r"generation.susy.slha: cannot read 'config/none.slha'"),
 ]
 
 
@@ -76,7 +93,7 @@ def test_a_data_root_allows_an_external_directory(tmp_path):
 
 def test_nested_command_line_strings_become_numbers():
     """snakemake --config 'limits={"train": 200000, ...}' passes the nested values as strings."""
-    config = check({"limits": {"train": "200000", "val": "50000", "test": "null"}, "jets": {"enabled": "false"},
+    config = check({"limits": {"train": "200000", "val": "50000", "test": "null"}, "jets": {"enabled": "false"}, "weak": {"enabled": "false"},
                     "significance": {"background_uncertainty": "0.1"}})
     assert config["limits"] == {"train": 200000, "val": 50000, "test": None}
     assert config["jets"]["enabled"] is False and config["significance"]["background_uncertainty"] == 0.1
@@ -108,3 +125,60 @@ def test_every_leaf_of_the_schema_has_a_default_or_is_required():
             walk(sub_full, f"{path}.{key}")
 
     walk(schema, "config")
+
+
+def test_a_key_given_twice_in_a_config_file_is_refused_naming_file_and_line(tmp_path):
+    from hepml.core.config import check_config_files
+
+    path = tmp_path / "c.yaml"
+    path.write_text("version: a\nseeds: [0, 1]\nrecipes:\n  fast: {lr: 0.1}\nseeds: [7]\n")
+    with pytest.raises(ConfigError, match=rf"^{path}: config key seeds: given twice in one mapping \(line 5\)"):
+        check_config_files([path])
+    nested = tmp_path / "n.yaml"
+    nested.write_text("bdt:\n  max_depth: 3\n  max_depth: 4\n")
+    with pytest.raises(ConfigError, match=r"config key max_depth: given twice .*line 3"):
+        check_config_files([nested])
+    check_config_files([ROOT / "config" / n for n in ("config.yaml", "test.yaml", "paper.yaml", "scale.yaml", "claim.yaml")])
+
+
+def test_task_names_from_tiny_fractions_and_large_masses_stay_plain_decimals():
+    from hepml.pipeline.cells import decimal, parameterized_cells, weak_cells
+
+    assert decimal(1e-05) == "0.00001" and decimal(0.8) == "0.8" and decimal(0.1 + 0.2) == "0.30000000000000004"
+    config = check({"weak": {"f1": 0.00001, "f2": [0.2, 0.00002]}})
+    tasks = [c.task for c in weak_cells(config)]
+    assert "cwola_0.00001_0.00002" in tasks and len(set(tasks)) == len(tasks)
+    assert all(re.fullmatch(r"[a-z0-9_.]+", t) for t in tasks)  # the Snakefile's task wildcard
+    config = check({"generation": {"sqrt_s": 14_000_000}, "parameterized": {"masses": [325, 375, 425, 475, 1_000_000]}})
+    assert {c.evaluation for c in parameterized_cells(config)} == {"m325", "m375", "m425", "m475", "m1000000"}
+
+
+def test_too_few_background_events_for_the_cut_floor_is_an_error_not_a_silent_floor():
+    import numpy as np
+
+    from hepml.core.metrics import classifier_metrics
+
+    labels = np.array([0] * 5 + [1] * 5)
+    scores = np.linspace(0, 1, 10)
+    sig = {"n_signal": 100, "n_background": 1000, "background_uncertainty": 0.05, "bins": 2, "min_background_events": 5}
+    with pytest.raises(ValueError, match=r"^s.npz \(validation\): 5 background events, not more than "
+                                         r"significance.min_background_events = 5"):
+        classifier_metrics(scores, labels, scores, labels, sig, where="s.npz")
+    out = classifier_metrics(scores, labels, scores, labels, {**sig, "min_background_events": 4}, where="s.npz")
+    assert out["best_threshold"] <= scores[0]  # only the loosest cut keeps more than 4 of 5 background events
+
+
+def test_the_version_lock_names_the_keys_that_differ_and_ignores_fetching_settings(tmp_path):
+    from hepml.core.version_lock import check_version, write_version_lock
+
+    base = check({})
+    check_version(base, tmp_path)  # no lock yet: a new version
+    write_version_lock(base, tmp_path, {"commit": "abc", "dirty": False})
+    check_version(check({}), tmp_path)
+    check_version(check({"uci": {"retries": 9, "timeout": 5}, "data_roots": ["/data"]}), tmp_path)
+    changed = check({"seeds": [0, 1], "significance": {"bins": 10}, "weak": {"f2": [0.3]}})
+    with pytest.raises(ConfigError, match=rf"^config: {tmp_path} was made with a different config "
+                                          r"\(seeds, significance.bins, weak.f2 differ, see .*config.lock.json\); "
+                                          r"give this run its own version"):
+        check_version(changed, tmp_path)
+    check_version({**changed, "replace_version_config": True}, tmp_path)

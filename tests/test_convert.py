@@ -119,3 +119,15 @@ def test_values_beyond_float32_are_errors_not_infinities(tmp_path):
     with pytest.raises(CSVFormatError, match=r"HIGGS.csv.gz: line 7, column 3: 9e\+99 does not fit in float32"):
         convert_csv(src, tmp_path / "e.root", "higgs", progress=False)
     assert not (tmp_path / "e.root").exists()
+
+
+def test_a_fixed_decimal_file_cut_inside_its_last_number_is_rejected(tmp_path):
+    """%.6f: '0.123' of a cut '0.123456' is still a number; its layout gives the cut away."""
+    rows = [b"1," + b",".join(b"%.6f" % (0.123456 + i + j) for j in range(28)) for i in range(4)]
+    whole = b"\n".join(rows)
+    src = tmp_path / "f6.csv.gz"
+    src.write_bytes(gzip.compress(whole[:-3]))
+    with pytest.raises(CSVFormatError, match=r"f6.csv.gz: line 4, column 28: the last line has no newline"):
+        convert_csv(src, tmp_path / "e.root", "higgs", progress=False)
+    src.write_bytes(gzip.compress(whole))  # whole, just without the final newline
+    assert convert_csv(src, tmp_path / "e.root", "higgs", progress=False) == 4

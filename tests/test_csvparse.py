@@ -34,3 +34,19 @@ def test_non_numeric_field_names_line_and_column():
     text = b"1,2,3\n1,abc,3\n"
     with pytest.raises(CSVFormatError, match=r"line 2, column 1: not a number"):
         parse_block(text, 3, "f.csv")
+
+
+@pytest.mark.parametrize("column, field", [
+    (0, b"#1.000000000000000000e+00"),   # a line starting with '#' is no comment to drop
+    (3, b"5.0#junk"),                    # '#...' after the last number of a line
+    (2, b"1.0000000000000000xye+00"),    # garbage in the mantissa's 17th and 18th fraction digits
+    (2, b"1.00000000000000000 e+00"),    # a blank in the 18th fraction digit
+])
+def test_every_malformed_field_is_an_error_naming_line_and_column(column, field):
+    text, _ = uci_text(6, 4, seed=1)
+    lines = text.splitlines(keepends=True)
+    fields = lines[4].rstrip(b"\n").split(b",")
+    fields[column] = field
+    lines[4] = b",".join(fields) + b"\n"
+    with pytest.raises(CSVFormatError, match=rf"f.csv: line 5, column {column}: not a number"):
+        parse_block(b"".join(lines), 4, "f.csv")

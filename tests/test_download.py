@@ -4,7 +4,10 @@ import zipfile
 
 import pytest
 
-from hepml.core.download import ChecksumError, DownloadError, Mirror, fetch
+import os
+
+from hepml.core.download import (MAX_BACKOFF_S, ChecksumError, DownloadError, Mirror, check_stamp, fetch, retry_wait,
+                                  verify_file)
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 DIGEST = hashlib.sha256(PAYLOAD).hexdigest()
@@ -72,3 +75,43 @@ def test_all_mirrors_failing_names_each(http_server, tmp_path):
 
 def test_checksum_error_is_a_download_error():
     assert issubclass(ChecksumError, DownloadError)
+
+
+def test_a_mirror_serving_endless_data_stops_at_the_cap_and_leaves_nothing(http_server, tmp_path):
+    base, handler = http_server
+    handler.files["/f"] = PAYLOAD
+    handler.endless.add("/f")
+    with pytest.raises(DownloadError, match=r"/f: served more than \d+ bytes, over the limit of 3145728 bytes"):
+        fetch([Mirror(f"{base}/f")], tmp_path / "f", DIGEST, progress=False, max_bytes=3 * 2**20)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mirror_larger_than_its_configured_size_is_refused_before_reading(http_server, tmp_path):
+    base, handler = http_server
+    handler.files["/f"] = PAYLOAD * 3
+    with pytest.raises(DownloadError, match=r"announces 3145728 bytes, over the limit of 2097152 bytes"):
+        fetch([Mirror(f"{base}/f", bytes=2**20)], tmp_path / "f", DIGEST, progress=False)
+    assert list(tmp_path.iterdir()) == []
+    handler.files["/g"] = PAYLOAD  # the configured size itself is fine
+    assert fetch([Mirror(f"{base}/g", bytes=len(PAYLOAD))], tmp_path / "g", DIGEST, progress=False).exists()
+
+
+def test_retry_waits_double_and_are_capped():
+    waits = [retry_wait(1.0, a) for a in range(1, 101)]
+    assert waits[:4] == [1.0, 2.0, 4.0, 8.0] and max(waits) == MAX_BACKOFF_S == 60.0
+    assert sum(waits) < 100 * 60  # 100 retries (the schema's maximum) wait under 100 minutes, not 4e22 years
+
+
+def test_a_stamp_binds_the_verified_file_not_its_name(tmp_path):
+    data, stamp = tmp_path / "HIGGS.csv.gz", tmp_path / ".HIGGS.csv.gz.sha256"
+    data.write_bytes(PAYLOAD)
+    verify_file(data, DIGEST, stamp)
+    assert check_stamp(data, stamp) == DIGEST
+    os.utime(data, ns=(1, 1))                      # touched: hashed again, same content, fine
+    assert check_stamp(data, stamp) == DIGEST
+    before = data.stat()
+    data.unlink()
+    data.write_bytes(PAYLOAD[::-1])                # replaced, the old mtime restored (cp -p, rsync -a)
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with pytest.raises(ChecksumError, match=rf"^{data}: SHA-256 is now [0-9a-f]{{64}}, not the {DIGEST} verified in"):
+        check_stamp(data, stamp)

@@ -259,3 +259,13 @@ def test_jet_response_against_particle_jets(samples, tmp_path):
         # jets without an isolated lepton or forward particles inside are their particle jet
         assert np.median(ratio) == pytest.approx(scale, rel=1e-6)
         assert np.mean(np.abs(ratio - scale) < 1e-5) > 0.8
+
+
+def test_a_shard_with_no_selected_event_names_the_config_key_and_leaves_nothing(tmp_path):
+    """events_per_shard: 1 used to fail late with no hint; one tt-bar event never passes the selection."""
+    out, record = tmp_path / "s.root", tmp_path / "s.json"
+    with pytest.raises(RuntimeError, match=r"s.root: no event of 1 passed the higgs selection; generate more "
+                                           r"\(config key generation.events_per_shard.higgs.background\)"):
+        generate_shard("higgs", "background", 0, 1, 1, {"sqrt_s": 8000}, default_config()["detector"], out, record,
+                       progress=False)
+    assert list(tmp_path.iterdir()) == []

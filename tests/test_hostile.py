@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -88,6 +89,16 @@ def test_a_source_file_placed_by_hand_is_verified_before_conversion(tmp_path):
     assert stamp["sha256"] == hashlib.sha256(body).hexdigest()
     again = _run(work, "-n", f"{RESULTS}/data/higgs/uci/events.root")
     assert "verify_download" not in again.stdout  # not hashed again
+    # a file replaced after verification by one with an older mtime (cp -p, rsync -a) is not converted
+    source = work / "resources/uci/HIGGS.csv.gz"
+    old = source.stat()
+    source.unlink()
+    source.write_bytes(gzip.compress(uci_text(3000, 29, seed=6)[0]))
+    os.utime(source, ns=(old.st_atime_ns - 10**11, old.st_mtime_ns - 10**11))
+    assert "verify_download" not in _run(work, "-n", f"{RESULTS}/data/higgs/uci/events.root").stdout
+    proc = _run(work, "--forcerun", "convert", f"{RESULTS}/data/higgs/uci/events.root")
+    log = (work / RESULTS / "logs/convert_higgs_uci.log").read_text()
+    assert proc.returncode != 0 and "was replaced after verification" in log, log[-500:]
 
 
 @pytest.fixture
@@ -142,3 +153,60 @@ def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
         f"error: {train}: no signal (label 1) events among its 50; a classifier needs both classes "
         "(is the sample or the split too small?)"]
     assert not (tmp_path / "m.model").exists()
+
+
+def test_a_version_made_with_another_config_is_not_overwritten(e2e_copy):
+    """Rerunning results/test with different values stops before any job, naming the keys; a new
+    version, or the explicit override, runs."""
+    lock = json.loads((e2e_copy / RESULTS / "config.lock.json").read_text())
+    assert lock["version"] == "test" and lock["config"]["seeds"] == [0, 1] and "commit" in lock["code"]
+    (e2e_copy / "config" / "other.yaml").write_text('limits: {train: 100}\nbdt: {max_depth: 2}\n')
+    files = ("config/test.yaml", "config/other.yaml")
+    proc = snakemake(e2e_copy, "-n", configfiles=files, check=False)
+    assert proc.returncode != 0
+    assert re.search(r"config: results/test was made with a different config \(bdt.max_depth, limits.train differ",
+                     proc.stdout + proc.stderr), (proc.stdout + proc.stderr)[-2000:]
+    assert "Job stats" not in proc.stdout
+    assert "rule split" in snakemake(e2e_copy, "-n", "--config", "version=other", configfiles=files).stdout
+    override = snakemake(e2e_copy, "-n", "--config", "replace_version_config=true", configfiles=files)
+    assert "rule split" in override.stdout and "rule generate" not in override.stdout
+    assert snakemake(e2e_copy, "-n", "--config", "uci={retries: 9}").returncode == 0  # fetching keys are free
+
+
+def _jobs(dry_run_stdout: str) -> dict[str, int]:
+    """{rule: planned jobs} from the job-stats table of a dry run."""
+    table = dry_run_stdout.split("Job stats:")[1].split("Reasons:")[0] if "Job stats:" in dry_run_stdout else ""
+    return {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE) if m[0] != "total"}
+
+
+def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_copy):
+    link = e2e_copy / "hepml"
+    link.unlink()
+    shutil.copytree(ROOT / "hepml", link)   # a private copy to edit (mtimes kept)
+    assert _jobs(snakemake(e2e_copy, "-n").stdout) == {}
+    tables = link / "core" / "tables.py"
+    tables.write_text(tables.read_text() + "\n# edited\n")
+    # hepml.core.tables is imported by scripts/report.py (tables, plots, feature plots) and
+    # scripts/hepdata.py; the manifest follows every file
+    planned = _jobs(snakemake(e2e_copy, "-n").stdout)
+    assert set(planned) == {"tables", "plot_results", "plot_features", "hepdata", "manifest"}, planned
+    snakemake(e2e_copy, "--touch")
+    snakemake(e2e_copy, f"{RESULTS}/manifest.json", "--forcerun", "manifest")
+    manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())
+    assert manifest["code"]["package"]["path"] == str(link.resolve())  # the code that ran, not the install's
+    ragged = link / "benchmark" / "generation" / "ragged.py"
+    ragged.write_text(ragged.read_text() + "\n# edited\n")
+    planned = _jobs(snakemake(e2e_copy, "-n").stdout)
+    assert {"generate", "merge", "validate_generation"} <= set(planned) and "download" not in planned, planned
+
+
+def test_the_manifest_lists_files_that_no_longer_exist(e2e_copy):
+    split = f"{RESULTS}/data/susy/pythia/split/val.root"
+    (e2e_copy / split).unlink()
+    snakemake(e2e_copy, f"{RESULTS}/manifest.json", "--forcerun", "manifest")
+    manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())
+    assert split in manifest["missing"] and split not in manifest["files"]
+    files = manifest["files"]
+    table, events = (files[f"{RESULTS}/{p}"]["code_sha256"] for p in ("tables/benchmark_susy_pythia.csv",
+                                                                       "data/susy/pythia/events.root"))
+    assert len(table) == 64 and len(events) == 64 and table != events  # report.py's code, merge.py's code

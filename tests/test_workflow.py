@@ -41,7 +41,7 @@ def test_invalid_config_value_names_the_key_in_one_line(tmp_path):
 
 
 def test_changing_higgs_masses_regenerates_only_the_signal(e2e, tmp_path):
-    (e2e / "config" / "mass.yaml").write_text("generation: {higgs: {masses: {H0: 500, Hpm: 325, h: 125}}}\n")
+    (e2e / "config" / "mass.yaml").write_text("generation: {higgs: {masses: {H0: 500, Hpm: 325, h: 125}}}\nreplace_version_config: true\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/mass.yaml"))
     regenerated = [line for line in dry.stdout.splitlines() if "shards/" in line and "output:" in line]
     assert regenerated and all("higgs/pythia/shards/signal_" in line for line in regenerated), regenerated
@@ -110,18 +110,18 @@ def test_weak_study_outputs(e2e):
 
 
 def test_changing_one_model_section_reruns_only_its_cells(e2e):
-    (e2e / "config" / "edit.yaml").write_text("jets: {bdt: {max_depth: 2}}\n")
+    (e2e / "config" / "edit.yaml").write_text("jets: {bdt: {max_depth: 2}}\nreplace_version_config: true\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/edit.yaml"))
     trained = [line for line in dry.stdout.splitlines() if "models/" in line and "output:" in line]
     assert trained and all("/jets/qg/pythia/observables/bdt/" in line for line in trained), trained
-    (e2e / "config" / "edit.yaml").write_text("weak: {f2: [0.2, 0.6, 0.4]}\n")
+    (e2e / "config" / "edit.yaml").write_text("weak: {f2: [0.2, 0.6, 0.4]}\nreplace_version_config: true\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/edit.yaml"))
     trained = [line for line in dry.stdout.splitlines() if "models/" in line and "output:" in line]
     assert len(trained) == 2 and all("_0.8_0.4/" in line for line in trained), trained
 
 
 def test_energyflow_source_plans_verified_downloads(e2e):
-    (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\n")
+    (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\nreplace_version_config: true\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
     assert dry.stdout.count("rule download:") == 2 and dry.stdout.count("rule verify_download:") == 2
     assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "rule convert:" in dry.stdout
@@ -204,7 +204,8 @@ def test_report_renders_every_table_and_plot_in_a_browser(e2e, tmp_path):
     report = tmp_path / "report.html"
     snakemake(e2e, "--report", str(report))
     dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
-                          "--dump-dom", report.as_uri()], capture_output=True, text=True, timeout=180)
+                          f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", report.as_uri()],
+                         capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
     expected = [p.name for p in (e2e / RESULTS / "plots").glob("*.png")]

@@ -14,7 +14,7 @@ RESULTS = "results/test"
 
 
 def copy_workflow(dest: Path) -> Path:
-    """A copy of the workflow's files (not its results) in ``dest``."""
+    """A copy of the workflow's files (not its results) in ``dest``, its ``hepml`` a link to this one."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "workflow", "profiles", "config", "scripts"):
         src = ROOT / name
@@ -23,6 +23,7 @@ def copy_workflow(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
     shutil.copy2(ROOT / "environment.yml", dest / "environment.yml")
+    (dest / "hepml").symlink_to(ROOT / "hepml", target_is_directory=True)  # the workflow's own package
     return dest
 
 

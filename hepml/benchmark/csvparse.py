@@ -64,7 +64,7 @@ def _fast_decode(a: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
     ):
         return None
     words = np.ascontiguousarray(fields[:, 2:18]).view("<u8")  # 16 fraction digits
-    if not _bytes_are_digits(words):
+    if not _bytes_are_digits(words) or not ((fields[:, 18:20] - np.uint8(48)) <= 9).all():  # and the last two
         return None
     fraction = _eight_digits(words[:, 0]).astype(np.float64) * 1e-8
     fraction += _eight_digits(words[:, 1]).astype(np.float64) * 1e-16
@@ -78,7 +78,8 @@ def _fast_decode(a: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
 def _general_decode(block: bytes, n_columns: int, path: str, first_line: int) -> np.ndarray:
     """Parse ``block`` with numpy's C reader; on failure find and name the bad line."""
     try:
-        out = np.loadtxt(io.BytesIO(block), delimiter=",", dtype=np.float64, ndmin=2)
+        # comments=None: a '#' is not a comment here ('5.0#junk' and '#...' lines are errors, not dropped)
+        out = np.loadtxt(io.BytesIO(block), delimiter=",", dtype=np.float64, ndmin=2, comments=None)
         if out.shape[1] == n_columns:
             return out
     except ValueError:

@@ -50,12 +50,13 @@ def _check_values(values: np.ndarray, path: Path, first_line: int) -> None:
 
 
 def _line_blocks(stream, block_bytes: int):
-    """Yield (block of whole lines, first line number, unterminated) from a binary stream.
+    """Yield (block of whole lines, first line number, previous) from a binary stream.
 
-    A last line without a newline comes as its own block with ``unterminated`` true; it is
-    yielded only after the stream ended cleanly (a truncated gzip stream raises before).
+    ``previous`` is False for blocks of newline-terminated lines. A last line without a newline
+    comes as its own block with ``previous`` the line before it (to compare its layout with); it
+    is yielded only after the stream ended cleanly (a truncated gzip stream raises before).
     """
-    line, tail = 1, b""
+    line, tail, previous = 1, b"", b""
     while True:
         chunk = stream.read(block_bytes)
         if not chunk:
@@ -66,8 +67,27 @@ def _line_blocks(stream, block_bytes: int):
         if block:
             yield block, line, False
             line += block.count(b"\n")
+            previous = block[block.rfind(b"\n", 0, len(block) - 1) + 1:]
     if tail.strip():
-        yield tail + b"\n", line, True
+        yield tail + b"\n", line, previous
+
+
+def _field_layout(field: bytes) -> tuple:
+    """How a number is written: its digits after the point and its exponent's length (not its value)."""
+    mantissa, _, exponent = field.strip().lower().partition(b"e")
+    return len(mantissa.partition(b".")[2]), len(exponent)
+
+
+def check_last_line(last: bytes, previous: bytes, line: int, path) -> None:
+    """A last line without a newline must be written like the line before it, field by field; else
+    the file was most likely cut off inside a number (which would still parse as a number)."""
+    if not previous:
+        return
+    for column, (a, b) in enumerate(zip(last.rstrip(b"\n").split(b","), previous.rstrip(b"\r\n").split(b","))):
+        if _field_layout(a) != _field_layout(b):
+            raise CSVFormatError(
+                f"{path}: line {line}, column {column}: the last line has no newline and {a[:30]!r} is written "
+                f"unlike the line above ({b[:30]!r}): the file looks cut off inside a number")
 
 
 def _parse_checked(block: bytes, first_line: int, n_columns: int, path: Path) -> tuple[np.ndarray, bool]:
@@ -89,23 +109,18 @@ def iter_csv_blocks(path: str | os.PathLike, n_columns: int, block_bytes: int = 
     with open(path, "rb") as raw, (_open_gzip(raw) if path.suffix == ".gz" else raw) as stream, \
             ThreadPoolExecutor(threads) as pool:
         pending: deque = deque()
-        all_fixed = True  # every line so far in the UCI layout (%.18e)
 
         def take():
-            nonlocal all_fixed
-            future, first_line, unterminated = pending.popleft()
-            values, fixed = future.result()
-            if unterminated and all_fixed and not fixed:
-                raise CSVFormatError(
-                    f"{path}: line {first_line}: the last line has no newline and its numbers are not written like "
-                    "the rest of the file (%.18e): the file looks cut off inside a number")
-            all_fixed &= fixed
+            future, first_line, block, previous = pending.popleft()
+            values, _ = future.result()
+            if previous is not False:  # the last line, without a newline
+                check_last_line(block, previous, first_line, path)
             return values
 
         try:
-            for block, first_line, unterminated in _line_blocks(stream, block_bytes):
+            for block, first_line, previous in _line_blocks(stream, block_bytes):
                 pending.append((pool.submit(_parse_checked, block, first_line, n_columns, path), first_line,
-                                unterminated))
+                                block, previous))
                 if len(pending) >= 2 * threads:
                     yield take(), raw.tell()
         except (OSError, EOFError) as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -32,6 +33,15 @@ def atomic_output(path: str | os.PathLike):
             tmp.unlink()
 
 
+def sha256sum(path: str | os.PathLike, chunk: int = 8 << 20) -> str:
+    """Hex SHA-256 digest of a file, streamed."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def write_text(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` atomically."""
     with atomic_output(path) as tmp:
@@ -44,8 +54,12 @@ def write_json(path: str | os.PathLike, obj) -> None:
 
 
 def read_json(path: str | os.PathLike):
-    with open(path) as f:
-        return json.load(f)
+    """The JSON value in ``path``; a damaged file is a ValueError naming it (not a parser traceback)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not valid JSON ({err}); the file is damaged (delete it to remake it)") from None
 
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -116,10 +130,14 @@ def load_npz(path: str | os.PathLike, mmap: tuple[str, ...] = ()) -> dict[str, n
     """Every array of an .npz file: the members named in ``mmap`` memory-mapped (when stored
     uncompressed, as :class:`NpzWriter` writes them), the others loaded into memory."""
     out = {}
-    with zipfile.ZipFile(path) as zf:
-        infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
-    with np.load(path, allow_pickle=False) as f:
-        for k in f.files:
-            stored = infos[k].compress_type == zipfile.ZIP_STORED
-            out[k] = _memmap_member(path, infos[k]) if k in mmap and stored else f[k]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
+        with np.load(path, allow_pickle=False) as f:
+            for k in f.files:
+                stored = infos[k].compress_type == zipfile.ZIP_STORED
+                out[k] = _memmap_member(path, infos[k]) if k in mmap and stored else f[k]
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError) as err:
+        raise ValueError(f"{path}: not a readable .npz file ({type(err).__name__}: {err}); the file is damaged "
+                         "(delete it to remake it)") from None
     return out

@@ -8,11 +8,20 @@ import sys
 
 
 def json_arg(text: str):
-    """argparse type: a JSON value given inline."""
+    """argparse type: a JSON value given inline, or ``@path`` to read it from a file (a long list of files
+    would overflow the operating system's 128 kB limit on one command-line argument)."""
+    where = "inline"
+    if text.startswith("@"):
+        where = text[1:]
+        try:
+            with open(where) as f:
+                text = f.read()
+        except OSError as err:
+            raise ValueError(f"{where}: cannot read the argument file ({err.strerror})") from err
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise ValueError(f"not valid JSON: {err}") from err
+        raise ValueError(f"{where}: not valid JSON: {err}") from err
 
 
 def run_main(main) -> None:

@@ -20,11 +20,13 @@ from __future__ import annotations
 import copy
 import math
 import os
+import re
 from pathlib import Path
 
 import yaml
 
 BUILTIN_MODELS = ("bdt",)
+SEED_MAX = 2**32 - 1  # the schema's maximum training seed (torch and xgboost reduce seeds modulo 2**32)
 
 
 class ConfigError(ValueError):
@@ -52,6 +54,10 @@ def _validator(root: dict):
     from jsonschema import validators
 
     validate_properties = jsonschema.Draft202012Validator.VALIDATORS["properties"]
+    base = jsonschema.Draft202012Validator.TYPE_CHECKER
+    # An integer is an int: 5.0 (YAML's `5.0`, or 2.0 from arithmetic) is a float, refused where the schema
+    # says integer (JSON Schema would accept it and the job would fail late on `range(5.0)`).
+    strict = base.redefine("integer", lambda _, x: isinstance(x, int) and not isinstance(x, bool))
 
     def set_defaults(validator, properties, instance, schema):
         if isinstance(instance, dict):
@@ -61,7 +67,8 @@ def _validator(root: dict):
                     instance[name] = copy.deepcopy(sub["default"])
         yield from validate_properties(validator, properties, instance, schema)
 
-    return validators.extend(jsonschema.Draft202012Validator, {"properties": set_defaults})(root)
+    return validators.extend(jsonschema.Draft202012Validator, {"properties": set_defaults},
+                             type_checker=strict)(root)
 
 
 def _coerce(text: str, types: list[str]):
@@ -113,13 +120,39 @@ def _message(error) -> str:
                 f"{', '.join(error.validator_value['enum'])})")
     if v == "pattern":
         return f"config key {key}: {error.instance!r} is not allowed (must match {error.validator_value})"
+    if v == "type" and isinstance(error.instance, float) and error.instance.is_integer():
+        return (f"config key {key}: {error.instance!r} is a float where an integer is required "
+                f"(write {int(error.instance)})")
+    if v == "maximum" and error.validator_value == SEED_MAX:
+        return (f"config key {key}: {error.instance} is above {SEED_MAX}; torch and xgboost take seeds modulo 2**32, "
+                "so larger seeds would repeat smaller ones")
     if v in ("minItems", "maxItems") and error.validator_value == 1:
         return f"config key {key}: must list at least one item"
     return f"config key {key}: {error.message}"
 
 
+def _leaves(instance, path=()):
+    """(key path, value) of every scalar in a nested dict/list."""
+    if isinstance(instance, dict):
+        for k, v in instance.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(instance, list):
+        for i, v in enumerate(instance):
+            yield from _leaves(v, (*path, i))
+    else:
+        yield path, instance
+
+
+def check_finite(config: dict) -> None:
+    """No NaN or infinity anywhere (YAML's ``.nan``/``.inf`` pass every minimum and maximum)."""
+    for path, value in _leaves(config):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"config key {key_name(path)}: {value} is not a finite number")
+
+
 def check_schema(config: dict, schema: dict) -> dict:
     """Coerce strings, fill defaults and validate ``config`` in place; raise ConfigError on the first problem."""
+    check_finite(config)
     validator = _validator(schema)
     for _ in range(1000):  # each round coerces one more string
         errors = list(validator.iter_errors(config))
@@ -193,10 +226,68 @@ def check_semantics(config: dict) -> None:
     for key, cnn in (("jets.cnn", jets["cnn"]), ("weak.cnn", config["weak"]["cnn"])):
         check_cnn(key, cnn, npix)
     weak = config["weak"]
+    if weak["enabled"] and not jets["enabled"]:
+        raise ConfigError("config key weak.enabled: weak supervision trains on the quark/gluon jets, which "
+                          "jets.enabled: false turns off; set weak.enabled: false too, or enable the jets")
+    _masses_below_sqrt_s(config)
     for f2 in weak["f2"]:
         if f2 == weak["f1"]:
             raise ConfigError(f"config key weak.f2: {f2} equals weak.f1; two mixtures with the same fraction "
                               "carry no information (choose f2 != f1)")
+
+
+def _masses_below_sqrt_s(config: dict) -> None:
+    """A resonance heavier than the collision energy cannot be produced (Pythia would only fail to initialise)."""
+    sqrt_s = config["generation"]["sqrt_s"]
+    masses = [(f"generation.higgs.masses.{k}", m) for k, m in config["generation"]["higgs"]["masses"].items()]
+    if config["parameterized"]["enabled"]:
+        masses += [(f"parameterized.masses.{i}", m) for i, m in enumerate(config["parameterized"]["masses"])]
+    for key, m in masses:
+        if m >= sqrt_s:
+            raise ConfigError(f"config key {key}: {m:g} GeV is not below the collision energy "
+                              f"generation.sqrt_s = {sqrt_s:g} GeV")
+
+
+def check_slha(config: dict, project: str | os.PathLike) -> None:
+    """The SUSY spectrum file, when the run generates SUSY events, exists and has an SLHA MASS block."""
+    if config["source"] != "pythia" or "susy" not in config["datasets"]:
+        return
+    value = config["generation"]["susy"]["slha"]
+    path = Path(project) / value
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as e:
+        raise ConfigError(f"config key generation.susy.slha: cannot read {value!r} ({e.strerror})") from None
+    if not re.search(r"^\s*block\s+mass\b", text, re.IGNORECASE | re.MULTILINE):
+        raise ConfigError(f"config key generation.susy.slha: {value!r} is not an SLHA spectrum (no 'BLOCK MASS')")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+
+
+def _unique_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise ConfigError(f"config key {key}: given twice in one mapping (line {key_node.start_mark.line + 1}); "
+                              "YAML would keep only the last silently")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def check_config_files(paths) -> None:
+    """Every config file parses with each key once; the message names the file and the key."""
+    for path in paths:
+        try:
+            with open(path) as f:
+                yaml.load(f, Loader=_UniqueKeyLoader)
+        except ConfigError as e:
+            raise ConfigError(f"{path}: {e}") from None
 
 
 def check_cnn(key: str, cnn: dict, npix: int) -> None:
@@ -277,4 +368,5 @@ def validate_config(config: dict, schema_path: str | os.PathLike, project: str |
     check_schema(config, schema)
     check_semantics(config)
     check_paths(config, schema, project)
+    check_slha(config, project)
     return config

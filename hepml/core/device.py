@@ -12,8 +12,12 @@ def torch_device(requested: str = "auto"):
     if requested == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     device = torch.device(requested)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError(f"device {requested!r} requested but CUDA is not available")
+    if device.type != "cuda":
+        return device
+    found = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if device.index is not None and device.index >= found or not found:
+        raise RuntimeError(f"device {requested!r} requested (the model's config key `device`) but this machine has "
+                           f"{found} CUDA device(s); use device: auto, cpu or cuda:0..{max(found - 1, 0)}")
     return device
 
 

@@ -21,7 +21,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from .atomic import sha256sum
+
 CHUNK = 1 << 20
+MAX_BACKOFF_S = 60.0  # the longest wait between retries (doubling from `backoff` up to this)
+SIZE_MARGIN = 1 << 20  # bytes a mirror may serve beyond the size it should, before we stop reading
 
 
 class DownloadError(RuntimeError):
@@ -38,15 +42,7 @@ class Mirror:
 
     url: str
     member: str | None = None
-
-
-def sha256sum(path: str | os.PathLike, chunk: int = 8 * CHUNK) -> str:
-    """Hex SHA-256 digest of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+    bytes: int | None = None  # the size this mirror serves, when known; reading stops just past it
 
 
 def verify_file(path: str | os.PathLike, sha256: str, stamp: str | os.PathLike) -> str:
@@ -61,7 +57,32 @@ def verify_file(path: str | os.PathLike, sha256: str, stamp: str | os.PathLike) 
     if digest != sha256.lower():
         raise ChecksumError(f"{path}: SHA-256 is {digest}, the config expects {sha256}; "
                             "the file is damaged or not the expected one (delete it to download it again)")
-    write_json(stamp, {"file": str(path), "sha256": digest, "bytes": Path(path).stat().st_size})
+    write_json(stamp, {"file": str(path), "sha256": digest, **_identity(path)})
+    return digest
+
+
+def _identity(path: str | os.PathLike) -> dict:
+    """What changes when a file is replaced, even by a copy that keeps the old mtime (cp -p, rsync -a):
+    the inode-change time, which no user can set back, with size, mtime, inode and device."""
+    st = os.stat(path)
+    return {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "inode": st.st_ino,
+            "device": st.st_dev}
+
+
+def check_stamp(path: str | os.PathLike, stamp: str | os.PathLike) -> str:
+    """The SHA-256 of ``path`` as its verification ``stamp`` recorded it, after checking that the
+    file is still the one verified: same size, times, inode and device, or else (a copy, a touch)
+    the same content, hashed again. A file replaced after verification raises ChecksumError."""
+    from .atomic import read_json
+
+    record = read_json(stamp)
+    identity = {k: record.get(k) for k in ("bytes", "mtime_ns", "ctime_ns", "inode", "device")}
+    if identity == _identity(path):
+        return record["sha256"]
+    digest = sha256sum(path)
+    if digest != record["sha256"]:
+        raise ChecksumError(f"{path}: SHA-256 is now {digest}, not the {record['sha256']} verified in {stamp}: the "
+                            "file was replaced after verification (delete the stamp to verify it again)")
     return digest
 
 
@@ -73,8 +94,14 @@ def _request(url: str, offset: int, timeout: float):
 
 
 def download_resumable(url: str, part: Path, retries: int = 5, backoff: float = 1.0,
-                       timeout: float = 60.0, progress: bool = True) -> Path:
-    """Stream ``url`` into ``part``, resuming a partial file; return ``part`` when complete."""
+                       timeout: float = 60.0, progress: bool = True, expected_bytes: int | None = None,
+                       max_bytes: int = 8 * 10**9) -> Path:
+    """Stream ``url`` into ``part``, resuming a partial file; return ``part`` when complete.
+
+    Reading stops, and ``part`` is deleted, once the file passes ``expected_bytes`` (plus a small
+    margin) or, with no expected size, ``max_bytes``: a mirror serving endless data cannot fill the
+    disk. Retries wait ``backoff`` seconds, doubling up to :data:`MAX_BACKOFF_S`."""
+    limit = expected_bytes + SIZE_MARGIN if expected_bytes else max_bytes
     attempt = 0
     while True:
         offset = part.stat().st_size if part.exists() else 0
@@ -85,13 +112,20 @@ def download_resumable(url: str, part: Path, retries: int = 5, backoff: float = 
                     offset = 0
                 length = response.headers.get("Content-Length")
                 total = offset + int(length) if length is not None else None
+                if total is not None and total > limit:
+                    _too_large(url, part, f"announces {total} bytes", limit)
                 with open(part, "ab" if offset else "wb") as out, tqdm(
                     total=total, initial=offset, unit="B", unit_scale=True,
                     desc=Path(url).name, disable=not progress, mininterval=1.0,
                 ) as bar:
+                    written = offset
                     while block := response.read(CHUNK):
                         out.write(block)
+                        written += len(block)
                         bar.update(len(block))
+                        if written > limit:
+                            out.close()
+                            _too_large(url, part, f"served more than {written - len(block)} bytes", limit)
                 size = part.stat().st_size
                 if total is not None and size < total:
                     raise ConnectionError(f"connection closed at byte {size} of {total}")
@@ -107,7 +141,18 @@ def download_resumable(url: str, part: Path, retries: int = 5, backoff: float = 
         attempt += 1
         if attempt > retries:
             raise DownloadError(f"{url}: gave up after {retries} retries: {failure}") from failure
-        time.sleep(backoff * 2 ** (attempt - 1))
+        time.sleep(retry_wait(backoff, attempt))
+
+
+def retry_wait(backoff: float, attempt: int) -> float:
+    """Seconds to wait before retry ``attempt`` (1, 2, ...): doubling from ``backoff``, capped."""
+    return min(backoff * 2 ** min(attempt - 1, 60), MAX_BACKOFF_S)
+
+
+def _too_large(url: str, part: Path, what: str, limit: int):
+    part.unlink(missing_ok=True)
+    raise DownloadError(f"{url}: {what}, over the limit of {limit} bytes (the mirror's size in the config, or "
+                        "uci.max_bytes); the partial file was deleted")
 
 
 def _extract_member(archive: Path, member: str, out: Path) -> None:
@@ -121,7 +166,8 @@ def _extract_member(archive: Path, member: str, out: Path) -> None:
 
 
 def fetch(mirrors: list[Mirror], dest: str | os.PathLike, sha256: str | None,
-          retries: int = 5, backoff: float = 1.0, timeout: float = 60.0, progress: bool = True) -> Path:
+          retries: int = 5, backoff: float = 1.0, timeout: float = 60.0, progress: bool = True,
+          max_bytes: int = 8 * 10**9) -> Path:
     """Fetch ``dest`` from the first mirror that delivers a file with the right SHA-256."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +175,8 @@ def fetch(mirrors: list[Mirror], dest: str | os.PathLike, sha256: str | None,
     for mirror in mirrors:
         part = dest.with_name(f"{dest.name}.{hashlib.sha1(mirror.url.encode()).hexdigest()[:8]}.part")
         try:
-            download_resumable(mirror.url, part, retries, backoff, timeout, progress)
+            download_resumable(mirror.url, part, retries, backoff, timeout, progress,
+                               expected_bytes=mirror.bytes, max_bytes=max_bytes)
             candidate = part
             if mirror.member:
                 candidate = dest.with_name(f"{dest.name}.extracting")

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from .atomic import read_json, write_json
-from .download import sha256sum
+from .atomic import read_json, sha256sum, write_json
+from .code_deps import fingerprint
 
 PACKAGES = ("hepml", "snakemake", "torch", "xgboost", "numpy", "scikit-learn", "uproot", "awkward",
             "pyhf", "vector", "fastjet", "pythia8mc", "mplhep", "hist", "matplotlib")
@@ -33,6 +33,27 @@ def code_version(root: str | os.PathLike = ".") -> dict:
         return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
     except (OSError, subprocess.CalledProcessError):
         return {"commit": None, "dirty": None}
+
+
+def package_source() -> dict:
+    """Where the imported ``hepml`` lives and the SHA-256 of its source (every .py file), so the
+    manifest names the code that ran even when it is not a clean git checkout."""
+    import hepml
+
+    root = Path(hepml.__file__).resolve().parent
+    files = sorted(os.path.relpath(p, root.parent) for p in root.rglob("*.py"))
+    return {"path": str(root), "sha256": fingerprint(files, root.parent)}
+
+
+def check_own_package(workflow_dir: str | os.PathLike) -> None:
+    """Refuse to run a workflow with another checkout's ``hepml`` (say, a shared editable install)."""
+    import hepml
+
+    imported = Path(hepml.__file__).resolve().parent
+    own = (Path(workflow_dir) / "hepml").resolve()
+    if imported != own:
+        raise RuntimeError(f"this workflow ({workflow_dir}) would run the hepml in {imported}, not its own {own}; "
+                           "run it from a complete checkout (Snakefile and hepml/ side by side)")
 
 
 def package_versions() -> dict[str, str | None]:
@@ -107,20 +128,33 @@ def run_files(results: str | os.PathLike, workdir: str | os.PathLike = ".") -> d
             continue
         if Path(path).parts[: len(Path(results).parts)] != Path(results).parts:
             continue
+        code = sorted(f for f in record.get("input", []) if f.endswith(".py") and Path(workdir, f).is_file())
         files[path] = {"rule": record.get("rule"), "format": file_format(p), "sha256": sha256sum(p),
-                       "bytes": p.stat().st_size, "reproducible": reproducible(path)}
+                       "bytes": p.stat().st_size, "reproducible": reproducible(path),
+                       "code_sha256": fingerprint(code, workdir) if code else None}
     return files
+
+
+def missing_files(results: str | os.PathLike, workdir: str | os.PathLike = ".") -> list[str]:
+    """Files under ``results`` that a rule made (by Snakemake's record) and that no longer exist: an
+    intermediate deleted after its downstream files were made. ``snakemake --forcerun <rule>`` remakes it."""
+    parts = Path(results).parts
+    return sorted(path for path, record in snakemake_records(workdir).items()
+                  if Path(path).parts[: len(parts)] == parts and not record.get("incomplete")
+                  and not (Path(workdir) / path).is_file())
 
 
 def verified_data(expected: dict[str, str], stamps: dict[str, str]) -> dict[str, dict]:
     """Source data checksums from their verification stamps, each compared with the config's."""
+    from .download import check_stamp
+
     out = {}
     for path, sha in expected.items():
         stamp = read_json(stamps[path])
         if stamp["sha256"] != sha:
             raise ValueError(f"{stamps[path]}: records SHA-256 {stamp['sha256']} for {path}, but the config "
                              f"expects {sha}; delete the stamp to verify the file again")
-        out[path] = {"sha256": stamp["sha256"], "bytes": stamp["bytes"]}
+        out[path] = {"sha256": check_stamp(path, stamps[path]), "bytes": stamp["bytes"]}
     return out
 
 
@@ -132,7 +166,7 @@ def build_manifest(results: str | os.PathLike, config: dict, expected: dict[str,
         generation[record.parent.parent.name] = read_json(record)["processes"]
     return {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "code": code_version(workdir),
+        "code": {**code_version(workdir), "package": package_source()},
         "config": config,
         "data": verified_data(expected, stamps),
         "generation": generation,
@@ -140,6 +174,7 @@ def build_manifest(results: str | os.PathLike, config: dict, expected: dict[str,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "files": run_files(results, workdir),
+        "missing": missing_files(results, workdir),
     }
 
 

@@ -150,7 +150,10 @@ def cut_candidates(scores: np.ndarray, labels: np.ndarray, min_background_events
     """Thresholds to scan: 501 quantiles of the background scores, leaving at least
     ``min_background_events`` simulated background events above the tightest."""
     bkg = np.sort(scores[labels == 0])
-    return np.unique(np.quantile(bkg[: max(len(bkg) - min_background_events, 1)], np.linspace(0, 1, 501)))
+    if len(bkg) <= min_background_events:
+        raise ValueError(f"{len(bkg)} background events, not more than min_background_events = "
+                         f"{min_background_events}: no cut can keep that many")
+    return np.unique(np.quantile(bkg[: len(bkg) - min_background_events], np.linspace(0, 1, 501)))
 
 
 def significance_at_cuts(scores: np.ndarray, labels: np.ndarray, cuts: np.ndarray, n_signal: float,

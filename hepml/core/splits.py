@@ -48,9 +48,14 @@ def _slice(chunk: dict, start: int, stop: int) -> dict:
 
 def split_store(source: str | os.PathLike, outputs: dict[str, str | os.PathLike],
                 sizes: dict[str, int | float], limits: dict[str, int | None] | None = None,
-                chunk: int = 500_000) -> dict[str, int]:
-    """Write the train/val/test parts of ``source`` to ``outputs``, streaming; return their sizes."""
-    ranges = split_ranges(n_entries(source), sizes, limits)
+                chunk: int = 500_000, sizes_key: str | None = None) -> dict[str, int]:
+    """Write the train/val/test parts of ``source`` to ``outputs``, streaming; return their sizes.
+    ``sizes_key`` (the config key the sizes come from) is named in the error when they do not fit."""
+    try:
+        ranges = split_ranges(n_entries(source), sizes, limits)
+    except ValueError as e:
+        where = f" (config keys {sizes_key} and limits)" if sizes_key else ""
+        raise ValueError(f"{source}: {e}{where}") from None
     with contextlib.ExitStack() as stack:
         writers = {p: stack.enter_context(StoreWriter(outputs[p])) for p in PARTS}
         position = 0

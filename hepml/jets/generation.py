@@ -99,7 +99,8 @@ def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, 
     jets = concatenate(parts)
     selected = len(jets["label"])
     if selected == 0:
-        raise RuntimeError(f"{output}: no jet of {n_events} events passed the jet selection")
+        raise RuntimeError(f"{output}: no jet of {n_events} events passed the jet selection; generate more "
+                           "(config key jets.generation.events_per_shard)")
     write_jets(output, jets)
     run = run_record(pythia, seed, done)
     out = {"dataset": "qg", "process": flavour, "shard": shard, "variants": [run], "events_generated": done,

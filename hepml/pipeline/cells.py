@@ -17,6 +17,8 @@ one section reruns only the cells that use it.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..core.records import Cell
 from ..jets.observables import OBSERVABLES
 from .models import ModelSpec
@@ -36,6 +38,12 @@ def jet_cells(config: dict) -> list[Cell]:
     return taggers + [Cell("jets", "qg", src, "observables", o, "all") for o in OBSERVABLES]
 
 
+def decimal(x: float) -> str:
+    """``x`` in plain decimal digits, never an exponent (1e-05 would break the task wildcard); two
+    different floats never give the same text (the shortest repr that round-trips)."""
+    return np.format_float_positional(float(x), trim="-")
+
+
 def weak_model(config: dict) -> str:
     return "cnn" if config["weak"]["inputs"] == "images" else "dense"
 
@@ -46,7 +54,7 @@ def weak_cells(config: dict) -> list[Cell]:
         return []
     fset, model = weak["inputs"], weak_model(config)
     out = [Cell("weak", "qg", jets["source"], fset, model, "supervised")]
-    out += [Cell("weak", "qg", jets["source"], fset, model, f"{m}_{weak['f1']}_{f2}")
+    out += [Cell("weak", "qg", jets["source"], fset, model, f"{m}_{decimal(weak['f1'])}_{decimal(f2)}")
             for m in weak["methods"] for f2 in weak["f2"]]
     return out
 
@@ -72,7 +80,7 @@ def parameterized_cells(config: dict) -> list[Cell]:
     p = config["parameterized"]
     if not p["enabled"]:
         return []
-    masses = [f"m{m:g}" for m in p["masses"]]
+    masses = [f"m{int(m)}" for m in p["masses"]]
     param = [Cell("parameterized", "hpar", "pythia", "complete_mass", "param", "param", m) for m in masses]
     return param + [Cell("parameterized", "hpar", "pythia", "complete", "dedicated", m, m) for m in masses]
 

@@ -165,8 +165,19 @@ def save_model(spec: ModelSpec, model, inputs: list[str], path: str | os.PathLik
 
 
 def load_model(path: str | os.PathLike):
-    """(predict(x) -> scores, input names) of a saved model of any kind."""
-    path = Path(path)
+    """(predict(x) -> scores, input names) of a saved model of any kind; a damaged file is one
+    ValueError naming it."""
+    try:
+        return _load_model(Path(path))
+    except (ValueError, FileNotFoundError):
+        raise
+    except Exception as err:  # torch's unpickler, xgboost and zip readers each raise their own kinds
+        first = (str(err).splitlines() or [""])[0][:200]
+        raise ValueError(f"{path}: not a readable model ({type(err).__name__}: {first}); the file is damaged "
+                         "(delete it to retrain)") from None
+
+
+def _load_model(path: Path):
     with open(path, "rb") as f:
         is_json = f.read(1) == b"{"
     if is_json:

@@ -23,7 +23,7 @@ import re
 
 import numpy as np
 
-from ..core.atomic import load_npz, read_json, save_npz, write_json
+from ..core.atomic import load_npz, read_json, save_npz, sha256sum, write_json
 from ..core.config import property_default
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from .inputs import input_names, load_inputs, load_masses, select_inputs
@@ -39,7 +39,7 @@ def check_classes(labels: np.ndarray, where) -> None:
     for value, name in ((1, "signal (label 1)"), (0, "background (label 0)")):
         if not np.any(labels == value):
             raise ValueError(f"{where}: no {name} events among its {len(labels)}; a classifier needs both "
-                             "classes (is the sample or the split too small?)")
+                             "classes (too few events: raise generation.events_per_shard, or the part's share in split.* or limits)")
 
 
 def model_inputs(dataset: str, feature_set: str, spec: ModelSpec) -> list[str]:
@@ -130,21 +130,38 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
     for seed, data, (model, history), model_path, history_path, onnx_path in zip(
             seeds, datas, trained, model_paths, history_paths, onnx_paths, strict=True):
         save_model(spec, model, inputs, model_path)
+        checksum = sha256sum(model_path)
         if onnx_path is not None:
             from ..core.onnx_export import export_onnx
 
             export_onnx(model, data.x_val, inputs, onnx_path, {"kind": spec.kind, "seed": seed, "task": task,
                                                                "dataset": dataset, "feature_set": feature_set})
-        write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history})
+        write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history,
+                                  "model_sha256": checksum})
         log.info("%s: trained on %d events", model_path, len(data.x))
 
 
+def verified_model(model_path, history_path):
+    """:func:`load_model` of ``model_path`` once its SHA-256 equals the one its training history recorded."""
+    history = read_json(history_path)
+    expected = history.get("model_sha256")
+    if expected is None:
+        raise ValueError(f"{history_path}: no model_sha256; this history predates model checksums (retrain the cell)")
+    digest = sha256sum(model_path)
+    if digest != expected:
+        raise ValueError(f"{model_path}: SHA-256 {digest[:16]}... differs from {expected[:16]}... recorded at training "
+                         f"in {history_path}: the model changed after training (remake it: snakemake --forcerun train)")
+    return load_model(model_path)
+
+
 def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test_path, outputs: list,
-               evaluation: str = "test") -> None:
-    """Validation and test scores (and truth labels) of every seed's model on the ``evaluation`` events."""
+               evaluation: str = "test", history_paths: list | None = None) -> None:
+    """Validation and test scores (and truth labels) of every seed's model on the ``evaluation`` events;
+    with ``history_paths``, each model is first checked against the SHA-256 its history recorded."""
     cache: dict = {}
-    for model_path, output in zip(model_paths, outputs, strict=True):
-        predict, inputs = load_model(model_path)
+    history_paths = history_paths or [None] * len(model_paths)
+    for model_path, history_path, output in zip(model_paths, history_paths, outputs, strict=True):
+        predict, inputs = verified_model(model_path, history_path) if history_path else load_model(model_path)
         out = {}
         for part, path in (("val", val_path), ("test", test_path)):
             if path not in cache:

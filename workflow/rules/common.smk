@@ -6,6 +6,8 @@ import os
 import re
 import sys
 
+from hepml.core.atomic import write_json, write_text
+from hepml.core.code_deps import code_files
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 
@@ -40,6 +42,12 @@ wildcard_constraints:
     task="[a-z0-9_.]+",
     evaluation="test|m[0-9]+",
     name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+
+
+def code(script):
+    """The script and the hepml modules it imports: inputs of its rule, so that editing one reruns
+    exactly the jobs that run it (downloads excepted: their files are pinned by SHA-256)."""
+    return [os.path.relpath(os.path.join(workflow.basedir, f)) for f in code_files(script, workflow.basedir)]
 
 
 def as_json(value):
@@ -85,6 +93,11 @@ def part_file(dataset, source, part):
 def split_sizes(w):
     return config["split"]["uci"][w.dataset] if w.source == "uci" else (
         JETS["split"] if w.dataset == "qg" else config["split"]["pythia"])
+
+
+def split_sizes_key(w):
+    """The config key of split_sizes(w), named in the split's errors."""
+    return f"split.uci.{w.dataset}" if w.source == "uci" else ("jets.split" if w.dataset == "qg" else "split.pythia")
 
 
 def shards(dataset):

@@ -16,13 +16,15 @@ rule download:
         sha256=lambda w: download_entry(w)["sha256"],
         retries=config["uci"]["retries"],
         timeout=config["uci"]["timeout"],
+        max_bytes=config["uci"]["max_bytes"],
     log:
         "{datadir}/logs/download_{name}.log",
     resources:
         runtime=240,
     shell:
         "python scripts/download.py --mirrors {params.mirrors:q} --sha256 {params.sha256:q}"
-        " --retries {params.retries} --timeout {params.timeout} --output {output:q} > {log:q} 2>&1"
+        " --retries {params.retries} --timeout {params.timeout} --max-bytes {params.max_bytes}"
+        " --output {output:q} > {log:q} 2>&1"
 
 
 rule verify_download:
@@ -51,6 +53,7 @@ rule convert:
         ENV
     input:
         unpack(source_files),
+        code=code("scripts/convert.py"),
     output:
         f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
     wildcard_constraints:
@@ -66,7 +69,7 @@ rule convert:
         mem_mb=4000,
     shell:
         "python scripts/convert.py --source {wildcards.source} --dataset {wildcards.dataset} --inputs {input.data:q}"
-        " --max-events {params.max_events} --output {output:q} > {log:q} 2>&1"
+        " --stamps {input.verified:q} --max-events {params.max_events} --output {output:q} > {log:q} 2>&1"
 
 
 rule generate:
@@ -75,6 +78,7 @@ rule generate:
         ENV
     input:
         slha=lambda w: config["generation"]["susy"]["slha"] if (w.dataset, w.process) == ("susy", "signal") else [],
+        code=code("scripts/generate.py"),
     output:
         events=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.root",
         record=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.json",
@@ -104,6 +108,7 @@ rule merge:
     input:
         events=lambda w: [f"{s}.root" for s in shards(w.dataset)],
         records=lambda w: [f"{s}.json" for s in shards(w.dataset)],
+        code=code("scripts/merge.py"),
     output:
         events=f"{RESULTS}/data/{{dataset}}/pythia/events.root",
         record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
@@ -125,20 +130,23 @@ rule split:
     conda:
         ENV
     input:
-        f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
+        events=f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
+        code=code("scripts/split.py"),
     output:
         train=f"{RESULTS}/data/{{dataset}}/{{source}}/split/train.root",
         val=f"{RESULTS}/data/{{dataset}}/{{source}}/split/val.root",
         test=f"{RESULTS}/data/{{dataset}}/{{source}}/split/test.root",
     params:
         sizes=lambda w: as_json(split_sizes(w)),
+        sizes_key=lambda w: split_sizes_key(w),
         limits=as_json(config["limits"]),
     log:
         f"{RESULTS}/logs/split_{{dataset}}_{{source}}.log",
     benchmark:
         f"{RESULTS}/benchmarks/split_{{dataset}}_{{source}}.tsv"
     shell:
-        "python scripts/split.py --input {input:q} --sizes {params.sizes:q} --limits {params.limits:q}"
+        "python scripts/split.py --input {input.events:q} --sizes {params.sizes:q} --sizes-key {params.sizes_key:q}"
+        " --limits {params.limits:q}"
         " --train {output.train:q} --val {output.val:q} --test {output.test:q} > {log:q} 2>&1"
 
 
@@ -147,7 +155,8 @@ rule jet_features:
     conda:
         ENV
     input:
-        f"{RESULTS}/data/qg/{{source}}/split/{{part}}.root",
+        part=f"{RESULTS}/data/qg/{{source}}/split/{{part}}.root",
+        code=code("scripts/jet_features.py"),
     output:
         f"{RESULTS}/data/qg/{{source}}/features/{{part}}.npz",
     params:
@@ -157,4 +166,4 @@ rule jet_features:
     benchmark:
         f"{RESULTS}/benchmarks/jet_features_{{source}}_{{part}}.tsv"
     shell:
-        "python scripts/jet_features.py --input {input:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"
+        "python scripts/jet_features.py --input {input.part:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"

@@ -19,6 +19,7 @@ rule train:
     input:
         train=lambda w: part_file(w.dataset, w.source, "train"),
         val=lambda w: part_file(w.dataset, w.source, "val"),
+        code=code("scripts/train.py"),
     output:
         models=expand(MODELS, seed=SEEDS, allow_missing=True),
         histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
@@ -67,6 +68,7 @@ rule score:
         histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
         val=lambda w: part_file(w.dataset, w.source, "val"),
         test=lambda w: part_file(w.dataset, w.source, "test"),
+        code=code("scripts/score.py"),
     output:
         scores=expand(SCORES, seed=SEEDS, allow_missing=True),
         metrics=expand(METRICS, seed=SEEDS, allow_missing=True),

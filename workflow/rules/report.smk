@@ -2,11 +2,40 @@
 # samples against truth, and the provenance manifest.
 
 
+rule record_list:
+    """The metric records one study of one sample shows, as a JSON list: jobs read long file lists from
+    a file (on the command line they would pass the OS's 128 kB limit per argument at scale)."""
+    input:
+        study_metrics,
+    output:
+        f"{RESULTS}/lists/{{study}}_{{dataset}}_{{source}}.json",
+    log:
+        f"{RESULTS}/logs/lists/{{study}}_{{dataset}}_{{source}}.log",
+    run:
+        write_json(output[0], list(input))
+        write_text(log[0], f"{output[0]}: {len(input)} metric records\n")
+
+
+rule hepdata_list:
+    """{"study/dataset/source": its metric records}, as JSON, for the HEPData job."""
+    input:
+        [f for files in study_record_files().values() for f in files],
+    output:
+        f"{RESULTS}/lists/hepdata.json",
+    log:
+        f"{RESULTS}/logs/lists/hepdata.log",
+    run:
+        write_json(output[0], study_record_files())
+        write_text(log[0], f"{output[0]}: {len(study_record_files())} studies\n")
+
+
 rule tables:
     conda:
         ENV
     input:
-        study_metrics,
+        records=f"{RESULTS}/lists/{{study}}_{{dataset}}_{{source}}.json",
+        metrics=study_metrics,
+        code=code("scripts/report.py"),
     output:
         csv=report(f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.csv", caption="../report/table.rst",
                    category="Tables", subcategory="{study}"),
@@ -18,7 +47,7 @@ rule tables:
         f"{RESULTS}/logs/tables_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py tables --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics {input:q} --held-out {params.held_out:q} --csv {output.csv:q}"
+        " --source {wildcards.source} --metrics @{input.records:q} --held-out {params.held_out:q} --csv {output.csv:q}"
         " --markdown {output.md:q}"
         " --latex {output.tex:q} > {log:q} 2>&1"
 
@@ -27,7 +56,9 @@ rule plot_results:
     conda:
         ENV
     input:
-        study_metrics,
+        records=f"{RESULTS}/lists/{{study}}_{{dataset}}_{{source}}.json",
+        metrics=study_metrics,
+        code=code("scripts/report.py"),
     output:
         png=report(f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.png", caption="../report/results.rst",
                    category="Plots", subcategory="{study}"),
@@ -38,7 +69,7 @@ rule plot_results:
         f"{RESULTS}/logs/plot_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py plot --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics {input:q} --held-out {params.held_out:q}"
+        " --source {wildcards.source} --metrics @{input.records:q} --held-out {params.held_out:q}"
         " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
@@ -48,7 +79,8 @@ rule plot_features:
     conda:
         ENV
     input:
-        lambda w: part_file(w.dataset, w.source, "train") if w.dataset == "qg" else f"{RESULTS}/data/{w.dataset}/{w.source}/events.root",
+        events=lambda w: part_file(w.dataset, w.source, "train") if w.dataset == "qg" else f"{RESULTS}/data/{w.dataset}/{w.source}/events.root",
+        code=code("scripts/report.py"),
     output:
         png=report(f"{RESULTS}/plots/{{dataset}}_{{source}}_features.png", caption="../report/features.rst",
                    category="Plots", subcategory="features"),
@@ -59,7 +91,7 @@ rule plot_features:
         f"{RESULTS}/logs/plot_features_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py features --dataset {wildcards.dataset} --source {wildcards.source}"
-        " --input {input:q} --half-width {params.half_width} --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+        " --input {input.events:q} --half-width {params.half_width} --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
 rule validate_generation:
@@ -69,6 +101,7 @@ rule validate_generation:
     input:
         shards=lambda w: [f"{s}.root" for s in shards(w.dataset)],
         record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
+        code=code("scripts/validate.py"),
     output:
         md=report(f"{RESULTS}/validation/{{dataset}}.md", caption="../report/validation.rst", category="Validation"),
         json=f"{RESULTS}/validation/{{dataset}}.json",
@@ -91,15 +124,15 @@ rule hepdata:
     conda:
         ENV
     input:
-        [f for files in study_record_files().values() for f in files],
+        studies=f"{RESULTS}/lists/hepdata.json",
+        records=[f for files in study_record_files().values() for f in files],
+        code=code("scripts/hepdata.py"),
     output:
         f"{RESULTS}/hepdata/submission.tar.gz",
-    params:
-        studies=lambda w: as_json(study_record_files()),
     log:
         f"{RESULTS}/logs/hepdata.log",
     shell:
-        "python scripts/hepdata.py --studies {params.studies:q} --output {output:q} > {log:q} 2>&1"
+        "python scripts/hepdata.py --studies @{input.studies:q} --output {output:q} > {log:q} 2>&1"
 
 
 rule manifest:
@@ -109,6 +142,7 @@ rule manifest:
     input:
         targets=[t for t in all_targets() if not t.endswith("manifest.json")],
         stamps=list(source_checksums().values()),
+        code=code("scripts/manifest.py"),
     output:
         f"{RESULTS}/manifest.json",
     params:

@@ -95,7 +95,10 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
             generated += n_done
         selected = writer.n_events
         if selected == 0:
-            raise RuntimeError(f"{output}: no event of {n_events} passed the {dataset} selection")
+            key = ("parameterized.events_per_shard" if label != process
+                   else f"generation.events_per_shard.{dataset}.{process}")
+            raise RuntimeError(f"{output}: no event of {n_events} passed the {dataset} selection; generate more "
+                               f"(config key {key})")
     bar.close()
     out = {
         "dataset": dataset, "process": label, "shard": shard, "variants": runs,

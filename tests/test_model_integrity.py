@@ -1,0 +1,76 @@
+"""A model is scored only as trained: its training history records its SHA-256 and scoring checks it,
+so a changed leaf of a BDT or one flipped bit of a network's weights is an error naming the file;
+damaged model, score and history files give one line naming the file, never a parser traceback."""
+
+import json
+
+import numpy as np
+import pytest
+
+from hepml.benchmark.columns import columns
+from hepml.core.atomic import load_npz, read_json
+from hepml.core.store import write_events
+from hepml.pipeline.models import ModelSpec, load_model
+from hepml.pipeline.steps import score_cell, train_cell
+from tests.helpers import default_config
+
+
+def sample(path, n, seed):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n).astype(np.int32)
+    data = {c: (y if c == "label" else (rng.normal(size=n) + 0.8 * y).astype(np.float32)) for c in columns("susy")}
+    write_events(path, data)
+    return path
+
+
+@pytest.fixture(params=["bdt", "mlp"])
+def trained(tmp_path, request):
+    config = default_config()
+    spec = (ModelSpec("bdt", {**config["bdt"], "n_estimators": 10, "device": "cpu"}) if request.param == "bdt" else
+            ModelSpec("mlp", {"layers": 1, "width": 8, "activation": "tanh", "dropout": 0.0, "device": "cpu"},
+                      {**config["recipes"]["fast"], "max_epochs": 2}))
+    train, val = sample(tmp_path / "train.root", 600, 0), sample(tmp_path / "val.root", 300, 1)
+    model, history, onnx = tmp_path / "s0.model", tmp_path / "s0.history.json", tmp_path / "s0.onnx"
+    train_cell("susy", "low", spec, "all", train, val, [0], [model], [history], progress=False,
+               onnx_paths=[onnx] if request.param == "mlp" else None)
+    return tmp_path, model, history, val
+
+
+def score(tmp_path, model, history, val):
+    out = tmp_path / "scores.npz"
+    score_cell("susy", "low", [model], val, val, [out], history_paths=[history])
+    return load_npz(out)
+
+
+def test_an_unchanged_model_scores_and_a_changed_one_is_refused_naming_it(trained):
+    tmp_path, model, history, val = trained
+    assert len(read_json(history)["model_sha256"]) == 64
+    before = score(tmp_path, model, history, val)["val_scores"]
+    raw = bytearray(model.read_bytes())
+    if raw[:1] == b"{":   # a BDT: change one leaf value's last digit
+        text = raw.decode()
+        i = text.index("leaf") + 12
+        digit = next(j for j in range(i, len(text)) if text[j].isdigit())
+        raw[digit] = ord("1") if text[digit] != "1" else ord("2")
+    else:                 # a network: flip one bit near the end (the weights)
+        raw[-200] ^= 0x01
+    model.write_bytes(bytes(raw))
+    with pytest.raises(ValueError, match=rf"^{model}: SHA-256 .* differs from .* recorded at training in {history}"):
+        score(tmp_path, model, history, val)
+    assert before.shape == (300,)
+
+
+def test_damaged_files_are_one_line_naming_the_file(trained, tmp_path):
+    _, model, history, _ = trained
+    model.write_bytes(model.read_bytes()[: len(model.read_bytes()) // 2])
+    with pytest.raises(ValueError, match=rf"^{model}: not (a readable model|valid JSON)") as err:
+        load_model(model)
+    assert "\n" not in str(err.value)
+    history.write_text(history.read_text()[:-5])
+    with pytest.raises(ValueError, match=rf"^{history}: not valid JSON"):
+        read_json(history)
+    scores = tmp_path / "x.npz"
+    np.savez(scores, a=np.arange(10))
+    scores.write_bytes(scores.read_bytes()[:-30])
+    with pytest.raises(ValueError, match=rf"^{scores}: not a readable .npz file"):
+        load_npz(scores)
