@@ -12,10 +12,8 @@ sys.path.insert(0, workflow.basedir)
 from hepml.core.provenance import check_own_package, code_version
 
 check_own_package(workflow.basedir)
-# (Snakemake formats the prefix as it formats commands: {{ }} there is one literal brace.)
-shell.prefix(f"set -euo pipefail; export PYTHONPATH={shlex.quote(workflow.basedir)}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; ")
-
 from hepml.core.config import check_config_files, validate_config
+from hepml.core.device import cpu_isa_environment
 from hepml.core.version_lock import check_version, write_version_lock
 
 min_version("8.0")
@@ -27,6 +25,10 @@ configfile: "config/config.yaml"
 # Every default is in the schema; a wrong value stops here, before any job, naming the key.
 check_config_files(workflow.configfiles)
 validate_config(config, "workflow/schemas/config.schema.yaml", workflow.basedir)
+# Every job: this workflow's hepml first on the path; the CPU kernels capped as training.cpu_isa says.
+# (Snakemake formats the prefix as it formats commands: {{ }} there is one literal brace.)
+shell.prefix(f"set -euo pipefail; export PYTHONPATH={shlex.quote(workflow.basedir)}${{{{PYTHONPATH:+:$PYTHONPATH}}}}; "
+             + "".join(f"export {k}={v}; " for k, v in cpu_isa_environment(config["training"]["cpu_isa"]).items()))
 # One version, one config: a run into results/<version> made with other values stops here.
 check_version(config, f"results/{config['version']}")
 

@@ -282,3 +282,15 @@ def test_first_screen_is_the_workflows_own_output(tmp_path):
     """No warning from a library (e.g. the HTCondor bindings without an HTCondor configuration)."""
     proc = snakemake(copy_workflow(tmp_path), "-n")
     assert "Warning" not in proc.stderr and "CONDOR_CONFIG" not in proc.stdout + proc.stderr
+
+
+def test_every_cpu_job_runs_the_pinned_avx2_kernels(e2e):
+    """training.cpu_isa: avx2 (the default) caps PyTorch, MKL and oneDNN at AVX2 in every job, so the
+    tables are the same bytes on any x86-64 CPU with AVX2; the history says what ran."""
+    has_avx2 = "avx2" in Path("/proc/cpuinfo").read_text()
+    kernels = [k for h in (e2e / RESULTS / "models").rglob("*.history.json")
+               if (k := json.loads(h.read_text()).get("kernels")) and k.startswith("cpu")]  # networks on a CPU
+    if not kernels:
+        pytest.skip("every network of the tiny run trained on a GPU here")
+    for k in kernels:
+        assert k.endswith("(MKL_CBWR=AVX2, ONEDNN_MAX_CPU_ISA=AVX2)") and k.startswith("cpu AVX2" if has_avx2 else "cpu "), k

@@ -11,14 +11,12 @@ import xgboost as xgb
 from .atomic import atomic_output
 
 def _device(requested: str) -> str:
+    """xgboost's device for ``auto``: CUDA when a GPU is visible (checked without importing torch)."""
     if requested != "auto":
         return requested
-    try:
-        import torch
+    from .device import cuda_present
 
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    except ImportError:
-        return "cpu"
+    return "cuda" if cuda_present() else "cpu"
 
 
 def train_bdt(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray,

@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -54,6 +55,23 @@ def check_own_package(workflow_dir: str | os.PathLike) -> None:
     if imported != own:
         raise RuntimeError(f"this workflow ({workflow_dir}) would run the hepml in {imported}, not its own {own}; "
                            "run it from a complete checkout (Snakefile and hepml/ side by side)")
+
+
+def environment_lock(workdir: str | os.PathLike = ".") -> dict | None:
+    """The dependency lock (requirements.lock): its SHA-256 and the pinned packages whose installed
+    version differs (empty when the environment is the locked one)."""
+    path = Path(workdir) / "requirements.lock"
+    if not path.is_file():
+        return None
+    differ = {}
+    for name, version in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", path.read_text(), re.MULTILINE):
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != version:
+            differ[name] = {"locked": version, "installed": installed}
+    return {"file": "requirements.lock", "sha256": sha256sum(path), "differs": differ}
 
 
 def package_versions() -> dict[str, str | None]:
@@ -171,6 +189,7 @@ def build_manifest(results: str | os.PathLike, config: dict, expected: dict[str,
         "data": verified_data(expected, stamps),
         "generation": generation,
         "packages": package_versions(),
+        "lock": environment_lock(workdir),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "files": run_files(results, workdir),

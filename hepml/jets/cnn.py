@@ -35,6 +35,14 @@ class JetCNN(nn.Module):
         self.features = nn.Sequential(*layers)
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c_in * size * size, dense), nn.ReLU(),
                                   nn.Dropout(dropout), nn.Linear(dense, 1))
+        # Channels-last (NHWC) convolutions: oneDNN's fast layout on CPUs, tensor cores' on GPUs
+        # (benchmarks/bench_cnn.py). The numbers are the same network's, only summed in another order.
+        self.features.to(memory_format=torch.channels_last)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(self.standardize(x))).squeeze(-1)
+        x = self.standardize(x)
+        try:
+            x = x.contiguous(memory_format=torch.channels_last)
+        except RuntimeError:  # inside torch.func.vmap (an ensemble of seeds), which keeps NCHW
+            pass
+        return self.head(self.features(x)).squeeze(-1)

@@ -77,7 +77,7 @@ def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, p
                  resident_gb: float | None, cuda_graph: bool):
     import torch
 
-    from ..core.device import seed_everything, torch_device
+    from ..core.device import kernels, seed_everything, torch_device
     from ..core.training import Recipe, chunk_rows, fit, resident
     from ..weak.methods import llp_loss, one_mixture_batches, per_mixture_llp_loss
 
@@ -94,7 +94,8 @@ def _fit_network(spec: ModelSpec, data: TrainingData, seed: int, threads: int, p
     history = fit(model, resident(data.x, dev, limit), t(data.y), resident(data.x_val, dev, limit), t(data.y_val),
                   recipe, seed=seed, val_labels=data.val_truth, progress=progress, desc=f"{spec.kind} seed {seed}",
                   cuda_graph=cuda_graph, **extra)
-    return model.cpu().eval(), {"epochs": history.epochs, "best_epoch": history.best_epoch, "device": str(dev)}
+    return model.cpu().eval(), {"epochs": history.epochs, "best_epoch": history.best_epoch, "device": str(dev),
+                                "kernels": kernels(dev)}
 
 
 def _fit_observable(spec: ModelSpec, data: TrainingData):
@@ -118,7 +119,7 @@ def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], thread
     """One network per seed trained together (``hepml.core.ensemble``); [(model, history)] per seed."""
     import torch
 
-    from ..core.device import seed_everything, torch_device
+    from ..core.device import kernels, seed_everything, torch_device
     from ..core.ensemble import fit_ensemble
     from ..core.training import Recipe
 
@@ -130,7 +131,7 @@ def train_ensemble(spec: ModelSpec, data: TrainingData, seeds: list[int], thread
                            progress=progress, desc=f"{spec.kind} x{len(seeds)}",
                            predict_batch=PREDICT_BATCH[spec.kind], cuda_graph=cuda_graph)
     return [(model.cpu().eval(), {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev),
-                                  "ensemble": len(seeds)}) for model, h in trained]
+                                  "kernels": kernels(dev), "ensemble": len(seeds)}) for model, h in trained]
 
 
 def train_model(spec: ModelSpec, data: TrainingData, seed: int, threads: int = 1, progress: bool = True,
