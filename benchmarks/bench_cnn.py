@@ -46,7 +46,10 @@ def main():
     p.add_argument("--jets", type=int, default=3442)
     p.add_argument("--repeats", type=int, default=3, help="epochs timed per layout (the fastest counts)")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--quick", action="store_true", help="a smoke run: 256 jets, one epoch each")
     a = p.parse_args()
+    if a.quick:
+        a.jets, a.repeats = 256, 1
     torch.set_num_threads(a.threads)
     jets = validate_config({}, SCHEMA, Path(__file__).resolve().parents[1])["jets"]
     cfg, npix, batch = jets["cnn"], jets["images"]["npix"], jets["recipe"]["batch_size"]

@@ -24,6 +24,8 @@ EXPECT = {
     "bench_images.py": [r"^\s+2000\s+\d+\s+\d+\s+[\d.]+x", r"peak RSS: \d+ MB"],
     "bench_recipes.py": [r"fast : best AUC 0\.\d+", r"paper: best AUC 0\.\d+"],
     "bench_training.py": [r"CPU, \d+ threads, fast recipe", r"ensemble of 5 +\d+ events/s"],
+    "bench_cnn.py": [r"NCHW \(baseline\)\s+[\d.]+ s per epoch", r"channels-last is [\d.]+x the NCHW baseline"],
+    "bench_run.py": [r"^train\s+1\s+90\.0\s+66\.7%", r"longest \d+ jobs"],
     "gpu_check.py": [r"no CUDA device here|graph_equals_eager"],
 }
 

@@ -125,3 +125,13 @@ def test_fractions_never_round_past_the_total():
     # 0.6 / 0.1 / 0.3 of 13046 rounds to 13047 events; the split must still fit
     r = split_ranges(13046, {"train": 0.6, "val": 0.1, "test": 0.3})
     assert r["test"][1] == 13046 and r["val"][1] <= r["test"][0]
+
+
+def test_uci_counts_larger_than_the_file_name_the_file_and_the_config_key(tmp_path):
+    source = tmp_path / "events.root"
+    write_events(source, {"label": np.arange(100, dtype=np.int32) % 2, "x": np.zeros(100, np.float32)})
+    outputs = {p: tmp_path / f"{p}.root" for p in ("train", "val", "test")}
+    with pytest.raises(ValueError, match=rf"^{source}: split sizes .* add up to more than the 100 events available "
+                                         r"\(config keys split.uci.higgs and limits\)"):
+        split_store(source, outputs, {"train": 80, "val": 10, "test": 20}, sizes_key="split.uci.higgs")
+    assert not any(p.exists() for p in outputs.values())

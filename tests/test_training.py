@@ -136,3 +136,12 @@ def test_inputs_larger_than_the_device_budget_train_in_chunks():
     fit(resident_model, torch.as_tensor(x), torch.as_tensor(y, dtype=torch.float32), torch.as_tensor(xv),
         torch.as_tensor(yv, dtype=torch.float32), recipe, seed=0, progress=False)
     assert all(torch.equal(states[1][k], v) for k, v in resident_model.state_dict().items())
+
+
+@pytest.mark.skipif(torch.cuda.is_available() and torch.cuda.device_count() > 98, reason="a machine with 99 GPUs")
+def test_a_cuda_device_this_machine_lacks_names_the_config_key():
+    from hepml.core.device import torch_device
+
+    with pytest.raises(RuntimeError, match=r"device 'cuda:99' requested \(the model's config key `device`\) but this "
+                                           r"machine has \d+ CUDA device\(s\); use device: auto, cpu or cuda:0"):
+        torch_device("cuda:99")
