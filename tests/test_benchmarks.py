@@ -26,7 +26,7 @@ EXPECT = {
     "bench_training.py": [r"CPU, \d+ threads, fast recipe", r"ensemble of 5 +\d+ events/s"],
     "bench_cnn.py": [r"NCHW \(baseline\)\s+[\d.]+ s per epoch", r"channels-last is [\d.]+x the NCHW baseline"],
     "bench_run.py": [r"^train\s+1\s+90\.0\s+66\.7%", r"longest \d+ jobs"],
-    "gpu_check.py": [r"no CUDA device here|graph_equals_eager"],
+    "gpu_check.py": [r"graph_equals_eager"],
 }
 
 
@@ -36,6 +36,11 @@ def test_every_benchmark_is_covered():
 
 @pytest.mark.parametrize("script", BENCHMARKS)
 def test_benchmark_runs_quick(script, tmp_path):
+    if script == "gpu_check.py":
+        import torch
+
+        if not torch.cuda.is_available():
+            pytest.skip("gpu_check.py checks the CUDA paths: it runs on a GPU machine only")
     args = [] if script == "gpu_check.py" else ["--quick"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=tmp_path, env=env,

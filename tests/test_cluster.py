@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cluster.slurm import SlurmCluster, ensure_installed, why_not_available
-from tests.workflow_helpers import RESULTS, SNAKEMAKE, copy_workflow, outputs_of, same_output, snakemake
+from tests.cluster.slurm import SlurmCluster, set_up_here, why_not_available
+from tests.workflow_helpers import RESULTS, ROOT, SNAKEMAKE, copy_workflow, outputs_of, same_output, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -96,8 +96,11 @@ def resumed(tmp_path_factory) -> tuple[Path, list[str]]:
     proc = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline, victims = time.time() + 300, []
+    train_logs = work / RESULTS / "logs" / "train"   # a training job's shell creates its log as it starts
     while time.time() < deadline and proc.poll() is None and not victims:
-        time.sleep(0.1)
+        time.sleep(0.2)
+        if not (train_logs.is_dir() and any(train_logs.iterdir())):
+            continue
         os.killpg(proc.pid, signal.SIGSTOP)  # frozen: Snakemake cannot record a job as finished
         victims = _running_training_outputs(proc.pid)
         if not victims:
@@ -140,8 +143,9 @@ def test_rerun_reproduces_every_file_the_manifest_calls_reproducible(e2e, resume
 
 @pytest.fixture(scope="module")
 def slurm_cluster(tmp_path_factory):
-    ensure_installed()
     reason = why_not_available()
+    if reason and set_up_here(ROOT):
+        pytest.fail(f".ci/setup set up SLURM on this machine, but no local cluster can start: {reason}")
     if reason:
         pytest.skip(f"no local SLURM cluster: {reason}")
     with SlurmCluster(tmp_path_factory.mktemp("slurm")) as cluster:

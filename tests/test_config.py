@@ -65,6 +65,14 @@ HOSTILE = [
     ({"parameterized": {"masses": [325, 375, 425, 475, 20000]}}, r"parameterized.masses.4: 20000 GeV is not below the collision"),
     ({"generation": {"susy": {"slha": "config/test.yaml"}}}, r"generation.susy.slha: 'config/test.yaml' is not an SLHA spectrum"),
     ({"generation": {"susy": {"slha": "config/none.slha"}}}, r"generation.susy.slha: cannot read 'config/none.slha'"),
+    # the cross-checks of check_semantics that no schema can state
+    ({"parameterized": {"held_out": [400]}}, r"parameterized.held_out: 400 is not one of parameterized.masses"),
+    ({"parameterized": {"masses": [325, 375, 425], "held_out": [325, 375]}},
+     r"parameterized.held_out: at least two masses must remain to train on"),
+    ({"parameterized": {"masses": [300, 375, 425], "held_out": [375], "hpm_gap": 100}},
+     r"parameterized.masses: at 300 GeV m\(H\+-\) = 200 GeV is below m\(h\) \+ m\(W\) = 205.4 GeV"),
+    ({"jets": {"generation": {"pt_min": 550, "pt_max": 500}}}, r"jets.generation.pt_min: 550 is not below pt_max 500"),
+    ({"jets": {"generation": {"pthat_min": 700}}}, r"jets.generation.pthat_min: 700 is not below pthat_max 650"),
 ]
 
 

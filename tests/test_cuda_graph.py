@@ -1,10 +1,11 @@
-"""The CUDA-graph training path: what runs on any machine here, the graph itself where CUDA is.
+"""The CUDA-graph training path: its logic on any machine, the graph itself where CUDA is.
 
 A captured step reads its learning rate from a tensor updated in place; on the CPU that tensor
-learning rate must give the trajectory a float gives. On a CPU the ``cuda_graph`` flag must change
-nothing. Where CUDA is present, a graph-replayed training must end on the eager loop's weights
-(on an H100 and an H200 the difference was 0.0, benchmarks/results/gpu_check_h100.json and
-gpu_check_h200.json).
+learning rate must give the trajectory a float gives. GraphStep's own logic (undoing the warm-up,
+replaying, running partial batches eagerly, capturing again when the momentum changes) runs on a
+CPU with the CUDA graph swapped for ``eager_backend``. Where CUDA is present, a graph-replayed
+training must end on the eager loop's weights (on an H100 and an H200 the difference was 0.0,
+benchmarks/results/gpu_check_h100.json and gpu_check_h200.json).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import copy
 import pytest
 import torch
 
-from hepml.core.cuda_graph import lr_as_tensors, set_lr
+from hepml.core.cuda_graph import WARMUP, eager_backend, lr_as_tensors, set_lr
 from hepml.core.ensemble import fit_ensemble
 from hepml.core.nets import Classifier, mlp
-from hepml.core.training import Recipe, _optimizer, _set_schedule, fit
+from hepml.core.training import Recipe, _optimizer, _set_schedule, fit, training_step
 
 PAPER = dict(optimizer="sgd", lr=0.05, batch_size=50, schedule="paper", init="paper", momentum_epochs=2,
              lr_decay=1.001)
@@ -70,17 +71,44 @@ def test_set_lr_updates_a_tensor_in_place():
     assert g["lr"] == 0.02
 
 
-def test_the_graph_flag_changes_nothing_on_a_cpu():
-    recipe = Recipe.with_defaults(**PAPER, max_epochs=2)
-    x, y = _data(600, 0)
-    xv, yv = _data(200, 1)
-    states = []
-    for graph in (False, True):
-        model = _model()
-        fit(model, x, y, xv, yv, recipe, seed=0, progress=False, cuda_graph=graph)
-        states.append(copy.deepcopy(model.state_dict()))
-    for k in states[0]:
-        assert torch.equal(states[0][k], states[1][k]), k
+@pytest.mark.parametrize("overrides", [PAPER, dict(schedule="cosine")], ids=["sgd-paper", "adamw-cosine"])
+def test_the_graph_step_logic_on_a_cpu(overrides):
+    """GraphStep's own logic, with the CUDA graph swapped for :func:`eager_backend` (whose warm-up
+    steps really change the weights and the optimizer state): the warm-up is undone, every replayed
+    step equals the eager step bit for bit, an epoch's partial last batch runs eagerly, and a new
+    momentum (the paper schedule raises it every epoch) captures again; AdamW captures once."""
+    recipe = Recipe.with_defaults(**overrides)
+    x, y = _data(430, 0)   # batches of 50 and a last one of 30
+    loss = torch.nn.functional.binary_cross_entropy_with_logits
+    models = [_model(), _model()]
+    (opt_e, eager), (opt_g, graphed) = (training_step(m, x, y, recipe, lambda o, t: loss(o.squeeze(-1), t), use_graph=g,
+                                                      backend=eager_backend) for m, g in zip(models, (False, True)))
+    lr_as_tensors(opt_e, torch.device("cpu"))   # the same learning-rate arithmetic as the graphed step
+    gen = torch.Generator().manual_seed(1)
+    step, epochs, per_epoch = 0, 3, 9
+    for epoch in range(epochs):
+        for opt in (opt_e, opt_g):
+            _set_schedule(opt, recipe, epoch, step, per_epoch)
+        for idx in torch.randperm(430, generator=gen).split(recipe.batch_size if recipe.batch_size < 430 else 50):
+            assert torch.equal(eager(idx), graphed(idx))
+            step += 1
+    for a, b in zip(models[0].parameters(), models[1].parameters()):
+        assert torch.equal(a, b)
+    momentum = recipe.optimizer == "sgd"
+    assert graphed.graph.captures == (epochs if momentum else 1), graphed.graph.captures
+
+
+def test_the_warm_up_is_undone_even_where_it_leaves_optimizer_state():
+    """Without the undo, the WARMUP steps of each capture would be extra training steps."""
+    recipe = Recipe.with_defaults(**PAPER)
+    x, y = _data(200, 0)
+    model = _model()
+    before = copy.deepcopy(model.state_dict())
+    _, graphed = training_step(model, x, y, recipe, lambda o, t: torch.nn.functional.binary_cross_entropy_with_logits(
+        o.squeeze(-1), t), use_graph=True, backend=eager_backend)
+    graphed.graph._capture()
+    assert WARMUP >= 1 and all(torch.equal(v, model.state_dict()[k]) for k, v in before.items())
+    assert all(not torch.is_tensor(v) or not v.any() for state in graphed.graph.opt.state.values() for v in state.values())
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device (run on the GPU machine)")

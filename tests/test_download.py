@@ -115,3 +115,33 @@ def test_a_stamp_binds_the_verified_file_not_its_name(tmp_path):
     os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
     with pytest.raises(ChecksumError, match=rf"^{data}: SHA-256 is now [0-9a-f]{{64}}, not the {DIGEST} verified in"):
         check_stamp(data, stamp)
+
+
+def test_exhausted_retries_name_the_url_and_the_count(http_server, tmp_path):
+    base, handler = http_server
+    handler.files["/f"] = PAYLOAD
+
+    class Always(dict):  # every request is cut after 1000 bytes: the retries run out
+        def pop(self, key, default=None):
+            return 1000 if key == "/f" else default
+
+    handler.drop_after = Always()
+    with pytest.raises(DownloadError, match=r"/f: gave up after 2 retries: connection closed at byte"):
+        fetch([Mirror(f"{base}/f")], tmp_path / "f", DIGEST, retries=2, backoff=0.01, progress=False)
+    assert len([r for r in handler.requests if r[0] == "/f"]) == 3
+    assert not (tmp_path / "f").exists()
+
+
+@pytest.mark.parametrize("body, message", [(b"PK\x03\x04 not really a zip", "not a valid zip archive"),
+                                           ("zip-without-member", "archive has no member 'HIGGS.csv.gz'")])
+def test_a_bad_zip_or_a_missing_member_is_a_clear_error(http_server, tmp_path, body, message):
+    base, handler = http_server
+    if body == "zip-without-member":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("OTHER.csv.gz", PAYLOAD)
+        body = buf.getvalue()
+    handler.files["/h.zip"] = body
+    with pytest.raises(DownloadError, match=message):
+        fetch([Mirror(f"{base}/h.zip", member="HIGGS.csv.gz")], tmp_path / "HIGGS.csv.gz", DIGEST, progress=False)
+    assert not (tmp_path / "HIGGS.csv.gz").exists()

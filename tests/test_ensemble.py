@@ -91,3 +91,26 @@ def test_a_cnn_ensemble_without_dropout():
     seed_everything(0)
     fresh = build_network(spec, images)
     assert set(fresh.state_dict()) == set(out[0][0].state_dict())
+
+
+def test_each_cnn_member_is_its_seed_trained_alone():
+    """The member-equals-seed property for the CNN (the MLP's is above): same initialisation, batch
+    order and early stopping; weights equal up to summation order (the member runs NCHW inside vmap,
+    the lone network channels-last)."""
+    from hepml.pipeline.models import train_model
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 800).astype(np.float32)
+    images = rng.random((800, 1, 8, 8)).astype(np.float32)
+    images[:, 0, 4, 4] += 2 * y
+    images[:, 0, 2, 5] += y * images[:, 0, 5, 2]
+    cnn = {"filters": [4, 4], "kernels": [3, 3], "dense": 8, "dropout": 0.0, "device": "cpu"}
+    spec = ModelSpec("cnn", cnn, dataclasses.asdict(Recipe.with_defaults(max_epochs=4, batch_size=64, lr=3e-3)))
+    d = TrainingData(images, y, images[:300], y[:300], val_truth=y[:300])
+    members = train_ensemble(spec, d, [0, 1], progress=False)
+    for seed, (member, history) in zip((0, 1), members):
+        alone, alone_history = train_model(spec, d, seed, progress=False)
+        assert history["best_epoch"] == alone_history["best_epoch"]
+        for k, v in alone.state_dict().items():
+            assert torch.allclose(member.state_dict()[k], v, atol=1e-4), (seed, k)
+    assert not torch.allclose(members[0][0].state_dict()["head.1.weight"], members[1][0].state_dict()["head.1.weight"])

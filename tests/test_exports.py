@@ -86,3 +86,23 @@ def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch)
     table = next((tmp_path / "x").glob("table_1*.yaml")).read_text()
     assert "Expected significance, binned (pyhf, background MC stat.)" in table and "std. dev. over seeds" in table
     assert "Expected significance, binned (paper's definition)" in table
+
+
+def test_hepdata_refuses_long_names_and_reports_what_does_not_validate(tmp_path, monkeypatch):
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    from hepml.pipeline import hepdata
+
+    with pytest.raises(ValueError, match=r"HEPData table name longer than 64 characters: 'xxxx"):
+        hepdata._name("x" * 65)
+    assert hepdata._name("x" * 64) == "x" * 64
+
+    class Message:
+        message = "independent_variables is a required property"
+
+    monkeypatch.setattr(FullSubmissionValidator, "validate", lambda self, directory: False)
+    monkeypatch.setattr(FullSubmissionValidator, "get_messages", lambda self: {"table_1.yaml": [Message()]})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match=r"HEPData submission does not validate: table_1.yaml: independent_variables"):
+        write_submission({("benchmark", "higgs", "pythia"): _records("benchmark")}, tmp_path / "a.tar.gz")
+    assert not (tmp_path / "a.tar.gz").exists()

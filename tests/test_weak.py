@@ -103,3 +103,46 @@ def test_weak_methods_match_supervised_at_large_separation(toy_results, method):
 @pytest.mark.parametrize("method", ["cwola", "llp"])
 def test_weak_methods_degrade_as_fractions_approach(toy_results, method):
     assert toy_results[method, 0.75] < toy_results[method, 0.2] - 0.02
+
+
+@pytest.mark.parametrize("method", ["cwola", "llp"])
+def test_weak_training_is_blind_to_the_truth_within_each_mixture(monkeypatch, method):
+    """End to end from the pipeline's entry (events and their truth in, a model out): with the same
+    events in each mixture, relabelling which of them are signal (the same count per mixture)
+    leaves the trained model bit for bit the same; a supervised model on the same relabelling
+    changes, so the comparison can fail."""
+    from hepml.pipeline import steps
+    from hepml.weak import mixtures
+
+    x, y = toy(4000, 0)
+    xv, yv = toy(2000, 1)
+    chosen = {}
+    real = mixtures.mixture_indices
+
+    def same_events(labels, fractions, seed, size):  # the first composition, whatever the labels say later
+        return chosen.setdefault((seed, len(labels)), real(labels, fractions, seed, size))
+
+    monkeypatch.setattr(mixtures, "mixture_indices", same_events)
+    spec = network(8, dataclasses.asdict(Recipe.with_defaults(max_epochs=3, batch_size=128)), layers=1)
+    task, config = f"{method}_0.8_0.2", {"mixture_fraction": 0.25}
+
+    def weak_model(labels, val_labels):
+        data = steps.training_data(task, x, labels, xv, val_labels, 0, config, ("train", "val"))
+        return train_model(spec, data, seed=0, progress=False)[0]
+
+    a = weak_model(y, yv)
+    y2, yv2, rng = y.copy(), yv.copy(), np.random.default_rng(5)
+    for (_, n), parts in chosen.items():
+        labels = y2 if n == len(y) else yv2
+        for p in parts:
+            labels[p] = rng.permutation(labels[p])
+    assert (y2 != y).sum() > 500 and (yv2 != yv).sum() > 200
+    b = weak_model(y2, yv2)
+    assert all(torch_equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    supervised = [train_model(spec, TrainingData(x, lab.astype(np.float32), xv, vl.astype(np.float32), val_truth=vl),
+                              seed=0, progress=False)[0] for lab, vl in ((y, yv), (y2, yv2))]
+    assert not all(torch_equal(p, q) for p, q in zip(*(m.parameters() for m in supervised)))
+
+
+def torch_equal(p, q) -> bool:
+    return np.array_equal(p.detach().numpy(), q.detach().numpy())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -66,13 +67,28 @@ def test_end_to_end_outputs(e2e):
 GOLDEN = Path(__file__).parent / "golden"
 
 
+def _same_kernels_as_golden(e2e) -> bool:
+    """Whether the tiny run's networks ran the kernels the golden tables were made with (CPU, AVX2
+    pinned): the README's scope says byte for byte there, within the seed std elsewhere (a GPU)."""
+    kernels = {json.loads(h.read_text()).get("kernels") for h in (e2e / RESULTS / "models").rglob("*.history.json")}
+    return kernels - {None} == {"cpu AVX2 (MKL_CBWR=AVX2, ONEDNN_MAX_CPU_ISA=AVX2)"}
+
+
 def test_tables_equal_the_golden_tables_of_the_tiny_run(e2e):
     """The tiny run's tables as they were made before the one-pipeline refactor (tests/golden):
-    Markdown and LaTeX byte for byte, CSV to the last digits. One line moved on purpose: the
-    CNN's scores are now a float64 sigmoid (a float32 one tied two test jets), its AUC std
-    0.026 -> 0.025."""
+    Markdown and LaTeX byte for byte, CSV to the last digits, where the same kernels ran (a CPU with
+    AVX2, pinned); elsewhere (a GPU) every AUC within three seed std's (at least 0.03). One line moved
+    on purpose: the CNN's scores are now a float64 sigmoid (a float32 one tied two test jets), its
+    AUC std 0.026 -> 0.025."""
+    exact = _same_kernels_as_golden(e2e)
     for golden in sorted(GOLDEN.iterdir()):
         made = e2e / RESULTS / "tables" / golden.name
+        if not exact:
+            if golden.suffix == ".csv":
+                for ra, rb in zip(csv.DictReader(made.open()), csv.DictReader(golden.open()), strict=True):
+                    spread = max(3 * float(rb.get("auc_std") or 0), 0.03)
+                    assert abs(float(ra["auc"]) - float(rb["auc"])) <= spread, (golden.name, ra, rb)
+            continue
         if golden.suffix in (".md", ".tex"):
             assert made.read_text() == golden.read_text(), golden.name
             continue
@@ -140,7 +156,11 @@ def test_generation_records_and_validation_report(e2e):
 def test_manifest_traces_every_artifact_from_snakemakes_record(e2e):
     manifest = json.loads((e2e / RESULTS / "manifest.json").read_text())
     assert manifest["config"]["version"] == "test"
-    assert manifest["packages"]["torch"] and "commit" in manifest["code"]
+    assert manifest["packages"]["torch"]
+    # the tiny run's copy is no git checkout (commit None); the imported package names the code
+    assert manifest["code"]["commit"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["code"]["commit"])
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["code"]["package"]["sha256"])
+    assert manifest["code"]["package"]["path"] == str((e2e / "hepml").resolve())
     assert manifest["generation"]["higgs"]["signal"]["events_generated"] == 800
     files = manifest["files"]
     assert any(p.endswith("deep/all/seed1.model") and v["rule"] == "train_network" for p, v in files.items())
@@ -267,7 +287,12 @@ def test_uci_source_end_to_end_from_a_local_server(tmp_path, http_server):
     snakemake(work, configfiles=("config/test.yaml", "config/uci.yaml"))
     assert (work / "resources/uci/HIGGS.csv.gz").read_bytes() == body
     table = (work / RESULTS / "tables/benchmark_higgs_uci.md").read_text()
-    assert "| bdt | low |" in table and "0.730 (0.010)" in table
+    assert "| bdt | low |" in table and "0.730 (0.010)" in table   # the paper's value beside ours
+    # what it measured: uci_text's labels are independent of its columns, so a BDT finds nothing there
+    # (AUC 0.5 within 4.5 sigma of a null AUC on 700 test events), and the table shows the record's AUC
+    row = next(csv.DictReader((work / RESULTS / "tables/benchmark_higgs_uci.csv").open()))
+    record = read_record(work / RESULTS / "metrics/benchmark/higgs/uci/low/bdt/all/test/seed0.json")
+    assert float(row["auc"]) == pytest.approx(record.auc, abs=1e-12) and abs(record.auc - 0.5) < 0.1, record.auc
     manifest = json.loads((work / RESULTS / "manifest.json").read_text())
     assert manifest["data"]["resources/uci/HIGGS.csv.gz"]["sha256"] == digest
     from hepml.core.store import n_events

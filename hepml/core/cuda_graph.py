@@ -44,17 +44,49 @@ def set_lr(g: dict, value: float) -> None:
         g["lr"] = value
 
 
+def cuda_graph_backend(step: Callable[[torch.Tensor], torch.Tensor], idx: torch.Tensor) -> Callable[[], torch.Tensor]:
+    """Warm ``step(idx)`` up on a side stream, capture it as a CUDA graph; return ``replay()``,
+    which runs the captured step on whatever ``idx`` holds and returns its loss."""
+    stream = torch.cuda.Stream()
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        for _ in range(WARMUP):
+            step(idx)
+    torch.cuda.current_stream().wait_stream(stream)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        loss = step(idx)
+
+    def replay() -> torch.Tensor:
+        graph.replay()
+        return loss.clone()
+    return replay
+
+
+def eager_backend(step: Callable[[torch.Tensor], torch.Tensor], idx: torch.Tensor) -> Callable[[], torch.Tensor]:
+    """The CUDA backend's contract without CUDA: the warm-up steps really run (and change the weights
+    and the optimizer state, which :class:`GraphStep` must undo), and ``replay()`` runs the step on
+    what ``idx`` holds. The tests drive GraphStep's logic with it on any machine."""
+    for _ in range(WARMUP):
+        step(idx)
+    return lambda: step(idx)
+
+
 class GraphStep:
     """``step(idx)`` (one optimisation step on the batch indices ``idx``, returning its loss)
     replayed as a CUDA graph for index tensors of ``shape``; ``state()`` and ``restore(state)``
-    save and put back the trained weights around the warm-up."""
+    save and put back the trained weights around the warm-up. ``backend`` captures (default: a CUDA
+    graph; :func:`eager_backend` to run the same logic without CUDA)."""
 
     def __init__(self, step: Callable[[torch.Tensor], torch.Tensor], shape: tuple, device,
-                 opt: torch.optim.Optimizer, state: Callable[[], dict], restore: Callable[[dict], None]):
+                 opt: torch.optim.Optimizer, state: Callable[[], dict], restore: Callable[[dict], None],
+                 backend: Callable = cuda_graph_backend):
         self.step, self.shape, self.device = step, tuple(shape), device
         self.opt, self.state, self.restore = opt, state, restore
-        self.graph = None
+        self.backend = backend
+        self.replay = None
         self.momenta = None
+        self.captures = 0
 
     def _momenta(self):
         return [g.get("momentum") for g in self.opt.param_groups]
@@ -78,25 +110,17 @@ class GraphStep:
         saved_state = copy.deepcopy(self.state())
         saved_opt = self._optimizer_state()
         self.idx = torch.zeros(self.shape, dtype=torch.long, device=self.device)
-        stream = torch.cuda.Stream()
-        stream.wait_stream(torch.cuda.current_stream())
-        with torch.cuda.stream(stream):
-            for _ in range(WARMUP):
-                self.step(self.idx)
-        torch.cuda.current_stream().wait_stream(stream)
-        self.graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(self.graph):
-            self.loss = self.step(self.idx)
+        self.replay = self.backend(self.step, self.idx)
         with torch.no_grad():
             self.restore(saved_state)
             self._restore_optimizer(saved_opt)
         self.momenta = self._momenta()
+        self.captures += 1
 
     def __call__(self, idx: torch.Tensor) -> torch.Tensor:
         if tuple(idx.shape) != self.shape:
             return self.step(idx)
-        if self.graph is None or self._momenta() != self.momenta:
+        if self.replay is None or self._momenta() != self.momenta:
             self._capture()
         self.idx.copy_(idx)
-        self.graph.replay()
-        return self.loss.clone()
+        return self.replay()

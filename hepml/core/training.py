@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .cuda_graph import GraphStep, lr_as_tensors, set_lr
+from .cuda_graph import GraphStep, cuda_graph_backend, lr_as_tensors, set_lr
 from .roc import auc
 
 
@@ -104,12 +104,15 @@ def _set_schedule(opt: torch.optim.Optimizer, recipe: Recipe, epoch: int, step: 
 
 
 def training_step(model: nn.Module, x_train: torch.Tensor | np.ndarray, y_train: torch.Tensor, recipe: Recipe,
-                  loss_fn: Callable, use_graph: bool) -> tuple[torch.optim.Optimizer, Callable]:
+                  loss_fn: Callable, use_graph: bool, backend: Callable = cuda_graph_backend
+                  ) -> tuple[torch.optim.Optimizer, Callable]:
     """The optimiser of :func:`fit` and its step ``step(idx)`` (index tensors into the resident
     training set) or ``step(xb, yb)`` (a batch read out of core), returning the batch loss. With
-    ``use_graph`` (CUDA only) full index batches replay one CUDA graph."""
+    ``use_graph`` full index batches replay one CUDA graph (``backend``; the tests pass
+    :func:`~hepml.core.cuda_graph.eager_backend` to run the same logic on a CPU); ``step.graph`` is
+    the :class:`~hepml.core.cuda_graph.GraphStep`."""
     device = _device_of(model)
-    opt = _optimizer(model, recipe, capturable=use_graph)
+    opt = _optimizer(model, recipe, capturable=use_graph and device.type == "cuda")
     if use_graph:
         lr_as_tensors(opt, device)
 
@@ -123,10 +126,11 @@ def training_step(model: nn.Module, x_train: torch.Tensor | np.ndarray, y_train:
 
     if not use_graph:
         return opt, one_step
-    graph = GraphStep(one_step, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict)
+    graph = GraphStep(one_step, (recipe.batch_size,), device, opt, model.state_dict, model.load_state_dict, backend)
 
     def step(xb_or_idx, yb=None):
         return graph(xb_or_idx) if yb is None else one_step(xb_or_idx, yb)
+    step.graph = graph
     return opt, step
 
 

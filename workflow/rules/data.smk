@@ -23,7 +23,7 @@ rule download:
         runtime=240,
     shell:
         "python scripts/download.py --mirrors {params.mirrors:q} --sha256 {params.sha256:q}"
-        " --retries {params.retries} --timeout {params.timeout} --max-bytes {params.max_bytes}"
+        " --retries {params.retries} --timeout {params.timeout} --max-bytes {params.max_bytes:q}"
         " --output {output:q} > {log:q} 2>&1"
 
 
