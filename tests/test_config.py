@@ -182,6 +182,11 @@ def test_the_version_lock_names_the_keys_that_differ_and_ignores_fetching_settin
     base = check({})
     check_version(base, tmp_path)  # no lock yet: a new version
     write_version_lock(base, tmp_path, {"commit": "abc", "dirty": False})
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "x.log").write_text("a first run that failed before making anything")
+    check_version(check({"seeds": [7]}), tmp_path)  # nothing made yet: nothing to overwrite
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "t.csv").write_text("a result")
     check_version(check({}), tmp_path)
     check_version(check({"uci": {"retries": 9, "timeout": 5}, "data_roots": ["/data"]}), tmp_path)
     changed = check({"seeds": [0, 1], "significance": {"bins": 10}, "weak": {"f2": [0.3]}})

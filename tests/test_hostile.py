@@ -151,7 +151,7 @@ def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
         f"error: {train}: no signal (label 1) events among its 50; a classifier needs both classes "
-        "(is the sample or the split too small?)"]
+        "(too few events: raise generation.events_per_shard, or the part's share in split.* or limits)"]
     assert not (tmp_path / "m.model").exists()
 
 
@@ -189,7 +189,7 @@ def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_co
     # hepml.core.tables is imported by scripts/report.py (tables, plots, feature plots) and
     # scripts/hepdata.py; the manifest follows every file
     planned = _jobs(snakemake(e2e_copy, "-n").stdout)
-    assert set(planned) == {"tables", "plot_results", "plot_features", "hepdata", "manifest"}, planned
+    assert set(planned) == {"tables", "plot_results", "plot_features", "hepdata", "manifest", "all"}, planned
     snakemake(e2e_copy, "--touch")
     snakemake(e2e_copy, f"{RESULTS}/manifest.json", "--forcerun", "manifest")
     manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())

@@ -135,3 +135,21 @@ def test_uci_counts_larger_than_the_file_name_the_file_and_the_config_key(tmp_pa
                                          r"\(config keys split.uci.higgs and limits\)"):
         split_store(source, outputs, {"train": 80, "val": 10, "test": 20}, sizes_key="split.uci.higgs")
     assert not any(p.exists() for p in outputs.values())
+
+
+def test_a_rerun_removes_what_a_killed_writer_left_behind(tmp_path):
+    """A SIGKILLed job leaves its temporary sibling (".name.tmp<pid>"); the next write of the same
+    target deletes it when that process is gone, and keeps a live writer's."""
+    import os
+
+    from hepml.core.atomic import write_text
+
+    target = tmp_path / "signal_1.root"
+    no_pid = int(open("/proc/sys/kernel/pid_max").read())  # pids are below pid_max: no such process
+    dead = tmp_path / f".signal_1.root.tmp{no_pid}"
+    live = tmp_path / f".signal_1.root.tmp{os.getppid()}"  # the process that started this test
+    other = tmp_path / f".signal_2.root.tmp{no_pid}"        # another target's: not this write's business
+    for p in (dead, live, other):
+        p.write_text("half")
+    write_text(target, "whole")
+    assert target.read_text() == "whole" and not dead.exists() and live.exists() and other.exists()

@@ -19,11 +19,36 @@ def atomic_path(path: str | os.PathLike) -> Path:
     return path.with_name(f".{path.name}.tmp{os.getpid()}")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: str | os.PathLike) -> list[Path]:
+    """Delete the temporary siblings of ``path`` left by writers that were killed (their process is
+    gone): a SIGKILLed job cannot clean up, and its rerun should not leave the litter behind."""
+    path = Path(path)
+    removed = []
+    for tmp in path.parent.glob(f".{path.name}.tmp*"):
+        suffix = tmp.name[len(f".{path.name}.tmp"):]
+        if suffix.isdigit() and int(suffix) != os.getpid() and not _alive(int(suffix)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike):
-    """Yield a temporary path; rename it onto ``path`` only if the block succeeds."""
+    """Yield a temporary path; rename it onto ``path`` only if the block succeeds. Temporaries of
+    the same target left by killed writers are removed first."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
     tmp = atomic_path(path)
     try:
         yield tmp

@@ -42,10 +42,10 @@ def config_differences(recorded: dict, current: dict) -> list[str]:
 
 
 def check_version(config: dict, results: str | os.PathLike) -> None:
-    """Raise ConfigError when ``results`` was made with another config, unless the config says
-    ``replace_version_config: true``."""
+    """Raise ConfigError when ``results`` holds results made with another config, unless the config
+    says ``replace_version_config: true``."""
     path = Path(results) / LOCK
-    if not path.exists() or config.get("replace_version_config"):
+    if not path.exists() or config.get("replace_version_config") or not made_anything(results):
         return
     differ = config_differences(read_json(path)["config"], result_config(config))
     if differ:
@@ -53,6 +53,14 @@ def check_version(config: dict, results: str | os.PathLike) -> None:
         raise ConfigError(f"config: {results} was made with a different config ({shown} differ, see {path}); "
                           f"give this run its own version (--config version=NEW), or rerun this one with the new "
                           f"values by adding --config replace_version_config=true")
+
+
+def made_anything(results: str | os.PathLike) -> bool:
+    """Whether a run left any result in ``results`` (its logs, timings and the lock aside): a first
+    run that failed before making anything binds nobody to its config."""
+    base = Path(results)
+    return any(p.is_file() and p.name != LOCK and not {"logs", "benchmarks"} & set(p.relative_to(base).parts)
+               for p in base.rglob("*"))
 
 
 def write_version_lock(config: dict, results: str | os.PathLike, code: dict) -> None:
