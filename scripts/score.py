@@ -25,7 +25,7 @@ def main():
     from hepml.core.records import Cell
     from hepml.pipeline.steps import metrics_cell, score_cell
 
-    score_cell(a.dataset, a.feature_set, a.models, a.val, a.test, a.scores, a.evaluation, a.histories)
+    score_cell(a.dataset, a.feature_set, a.models, a.histories, a.val, a.test, a.scores, a.evaluation)
     metrics_cell(Cell(**a.cell), a.seeds, a.scores, a.histories, a.significance, a.metrics)
 
 

@@ -38,7 +38,7 @@ def trained(tmp_path, request):
 
 def score(tmp_path, model, history, val):
     out = tmp_path / "scores.npz"
-    score_cell("susy", "low", [model], val, val, [out], history_paths=[history])
+    score_cell("susy", "low", [model], [history], val, val, [out])
     return load_npz(out)
 
 

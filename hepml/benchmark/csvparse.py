@@ -114,17 +114,13 @@ def _check_column_count(a: np.ndarray, ends: np.ndarray, newlines: np.ndarray,
     )
 
 
-def parse_block(block: bytes, n_columns: int, path: str = "<input>", first_line: int = 1,
-                report_layout: bool = False):
+def parse_block(block: bytes, n_columns: int, path: str = "<input>", first_line: int = 1) -> np.ndarray:
     """Parse complete CSV lines (``block`` ends with a newline) into a float64 array.
 
-    ``first_line`` is the 1-based line number of the block's first line, used in errors. With
-    ``report_layout`` return ``(values, fixed)``, ``fixed`` telling whether every number was in
-    the UCI layout (``%.18e``).
+    ``first_line`` is the 1-based line number of the block's first line, used in errors.
     """
     if not block:
-        empty = np.empty((0, n_columns))
-        return (empty, True) if report_layout else empty
+        return np.empty((0, n_columns))
     a = np.frombuffer(block, dtype=np.uint8)
     if a[-1] != _NEWLINE:
         raise ValueError("parse_block needs complete lines ending with a newline")
@@ -135,7 +131,5 @@ def parse_block(block: bytes, n_columns: int, path: str = "<input>", first_line:
     newlines = np.flatnonzero(a == _NEWLINE)
     _check_column_count(a, ends, newlines, n_columns, path, first_line)
     values = _fast_decode(a, ends)
-    fixed = values is not None
-    values = _general_decode(block, n_columns, path, first_line) if values is None \
+    return _general_decode(block, n_columns, path, first_line) if values is None \
         else values.reshape(len(newlines), n_columns)
-    return (values, fixed) if report_layout else values

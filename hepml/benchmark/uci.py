@@ -90,10 +90,10 @@ def check_last_line(last: bytes, previous: bytes, line: int, path) -> None:
                 f"unlike the line above ({b[:30]!r}): the file looks cut off inside a number")
 
 
-def _parse_checked(block: bytes, first_line: int, n_columns: int, path: Path) -> tuple[np.ndarray, bool]:
-    values, fixed = parse_block(block, n_columns, str(path), first_line, report_layout=True)
+def _parse_checked(block: bytes, first_line: int, n_columns: int, path: Path) -> np.ndarray:
+    values = parse_block(block, n_columns, str(path), first_line)
     _check_values(values, path, first_line)
-    return values, fixed
+    return values
 
 
 def iter_csv_blocks(path: str | os.PathLike, n_columns: int, block_bytes: int = 16 << 20,
@@ -112,7 +112,7 @@ def iter_csv_blocks(path: str | os.PathLike, n_columns: int, block_bytes: int = 
 
         def take():
             future, first_line, block, previous = pending.popleft()
-            values, _ = future.result()
+            values = future.result()
             if previous is not False:  # the last line, without a newline
                 check_last_line(block, previous, first_line, path)
             return values

@@ -41,7 +41,9 @@ def kernels(device) -> str:
 
     if device.type == "cuda":
         return f"cuda {torch.cuda.get_device_name(device)}"
-    pins = [f"{k}={os.environ[k]}" for k in ("MKL_CBWR", "ONEDNN_MAX_CPU_ISA") if k in os.environ]
+    # PyTorch's own pin shows in its capability; the libraries' pins are read back from the environment
+    pins = [f"{k}={os.environ[k]}" for k in CPU_ISA_ENVIRONMENT["avx2"]
+            if k != "ATEN_CPU_CAPABILITY" and k in os.environ]
     return f"cpu {torch.backends.cpu.get_cpu_capability()}" + (f" ({', '.join(pins)})" if pins else "")
 
 

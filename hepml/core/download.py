@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from .atomic import sha256sum
+from .atomic import read_json, sha256sum, write_json
 
 CHUNK = 1 << 20
 MAX_BACKOFF_S = 60.0  # the longest wait between retries (doubling from `backoff` up to this)
@@ -51,8 +51,6 @@ def verify_file(path: str | os.PathLike, sha256: str, stamp: str | os.PathLike) 
     The stamp records the check, so a file that was placed by hand (not downloaded) is verified
     too, once, and an unchanged file is not hashed again on every run.
     """
-    from .atomic import write_json
-
     digest = sha256sum(path)
     if digest != sha256.lower():
         raise ChecksumError(f"{path}: SHA-256 is {digest}, the config expects {sha256}; "
@@ -73,11 +71,8 @@ def check_stamp(path: str | os.PathLike, stamp: str | os.PathLike) -> str:
     """The SHA-256 of ``path`` as its verification ``stamp`` recorded it, after checking that the
     file is still the one verified: same size, times, inode and device, or else (a copy, a touch)
     the same content, hashed again. A file replaced after verification raises ChecksumError."""
-    from .atomic import read_json
-
-    record = read_json(stamp)
-    identity = {k: record.get(k) for k in ("bytes", "mtime_ns", "ctime_ns", "inode", "device")}
-    if identity == _identity(path):
+    record, current = read_json(stamp), _identity(path)
+    if {k: record.get(k) for k in current} == current:
         return record["sha256"]
     digest = sha256sum(path)
     if digest != record["sha256"]:

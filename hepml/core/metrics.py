@@ -34,13 +34,11 @@ def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scor
         from .significance import best_threshold_significance, binned_significance
 
         sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
-        n_bkg, floor = int(np.sum(val_labels == 0)), significance["min_background_events"]
-        if n_bkg <= floor:
-            raise ValueError(f"{where} (validation): {n_bkg} background events, not more than "
-                             f"significance.min_background_events = {floor}, so no cut can keep that many; "
-                             "lower the key or give the validation part more events")
-        z_best, cut = best_threshold_significance(val_scores, val_labels, test_scores, test_labels, **sig,
-                                                  min_background_events=significance["min_background_events"])
+        try:   # the cut is chosen on the validation part: name the file when it cannot be
+            z_best, cut = best_threshold_significance(val_scores, val_labels, test_scores, test_labels, **sig,
+                                                      min_background_events=significance["min_background_events"])
+        except ValueError as err:
+            raise ValueError(f"{where} (validation): {err}") from None
         binned = dict(val_scores=val_scores, val_labels=val_labels, test_scores=test_scores,
                       test_labels=test_labels, **sig, n_bins=significance["bins"])
         out.update(z_binned=binned_significance(**binned), z_paper=binned_significance(**binned, mc_stat=False),

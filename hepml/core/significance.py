@@ -151,8 +151,9 @@ def cut_candidates(scores: np.ndarray, labels: np.ndarray, min_background_events
     ``min_background_events`` simulated background events above the tightest."""
     bkg = np.sort(scores[labels == 0])
     if len(bkg) <= min_background_events:
-        raise ValueError(f"{len(bkg)} background events, not more than min_background_events = "
-                         f"{min_background_events}: no cut can keep that many")
+        raise ValueError(f"{len(bkg)} background events, not more than significance.min_background_events = "
+                         f"{min_background_events}, so no cut can keep that many; lower the key or give the "
+                         "validation part more events")
     return np.unique(np.quantile(bkg[: len(bkg) - min_background_events], np.linspace(0, 1, 501)))
 
 

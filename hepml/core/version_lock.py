@@ -45,10 +45,10 @@ def check_version(config: dict, results: str | os.PathLike) -> None:
     """Raise ConfigError when ``results`` holds results made with another config, unless the config
     says ``replace_version_config: true``."""
     path = Path(results) / LOCK
-    if not path.exists() or config.get("replace_version_config") or not made_anything(results):
+    if not path.exists() or config["replace_version_config"]:
         return
     differ = config_differences(read_json(path)["config"], result_config(config))
-    if differ:
+    if differ and made_anything(results):
         shown = ", ".join(differ[:6]) + (f" and {len(differ) - 6} more" if len(differ) > 6 else "")
         raise ConfigError(f"config: {results} was made with a different config ({shown} differ, see {path}); "
                           f"give this run its own version (--config version=NEW), or rerun this one with the new "

@@ -63,7 +63,8 @@ def learning_curve_cells(config: dict) -> list[Cell]:
     lc = config["learning_curve"]
     if not lc["enabled"]:
         return []
-    return [Cell("learning_curve", d, config["source"], f, m, f"n{n}") for d in config["datasets"] if d in lc["datasets"]
+    return [Cell("learning_curve", d, config["source"], f, m, f"n{n}")
+            for d in config["datasets"] if d in lc["datasets"]
             for f in learning_curve_feature_sets(config) for m in learning_curve_models(config) for n in lc["sizes"]]
 
 

@@ -38,8 +38,9 @@ def check_classes(labels: np.ndarray, where) -> None:
     """A classifier needs both classes: one clear error naming the file otherwise."""
     for value, name in ((1, "signal (label 1)"), (0, "background (label 0)")):
         if not np.any(labels == value):
-            raise ValueError(f"{where}: no {name} events among its {len(labels)}; a classifier needs both "
-                             "classes (too few events: raise generation.events_per_shard, or the part's share in split.* or limits)")
+            raise ValueError(f"{where}: no {name} events among its {len(labels)}; a classifier needs both classes "
+                             "(too few events: raise generation.events_per_shard, or the part's share in "
+                             "split.* or limits)")
 
 
 def model_inputs(dataset: str, feature_set: str, spec: ModelSpec) -> list[str]:
@@ -154,14 +155,13 @@ def verified_model(model_path, history_path):
     return load_model(model_path)
 
 
-def score_cell(dataset: str, feature_set: str, model_paths: list, val_path, test_path, outputs: list,
-               evaluation: str = "test", history_paths: list | None = None) -> None:
-    """Validation and test scores (and truth labels) of every seed's model on the ``evaluation`` events;
-    with ``history_paths``, each model is first checked against the SHA-256 its history recorded."""
+def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths: list, val_path, test_path,
+               outputs: list, evaluation: str = "test") -> None:
+    """Validation and test scores (and truth labels) of every seed's model on the ``evaluation`` events,
+    each model first checked against the SHA-256 its training history recorded."""
     cache: dict = {}
-    history_paths = history_paths or [None] * len(model_paths)
     for model_path, history_path, output in zip(model_paths, history_paths, outputs, strict=True):
-        predict, inputs = verified_model(model_path, history_path) if history_path else load_model(model_path)
+        predict, inputs = verified_model(model_path, history_path)
         out = {}
         for part, path in (("val", val_path), ("test", test_path)):
             if path not in cache:

@@ -90,14 +90,16 @@ def part_file(dataset, source, part):
     return f"{RESULTS}/data/{dataset}/{source}/split/{part}.root"
 
 
-def split_sizes(w):
-    return config["split"]["uci"][w.dataset] if w.source == "uci" else (
-        JETS["split"] if w.dataset == "qg" else config["split"]["pythia"])
-
-
 def split_sizes_key(w):
-    """The config key of split_sizes(w), named in the split's errors."""
+    """The config key the split sizes of a sample come from (named in the split's errors)."""
     return f"split.uci.{w.dataset}" if w.source == "uci" else ("jets.split" if w.dataset == "qg" else "split.pythia")
+
+
+def split_sizes(w):
+    node = config
+    for key in split_sizes_key(w).split("."):
+        node = node[key]
+    return node
 
 
 def shards(dataset):

@@ -25,8 +25,9 @@ rule hepdata_list:
     log:
         f"{RESULTS}/logs/lists/hepdata.log",
     run:
-        write_json(output[0], study_record_files())
-        write_text(log[0], f"{output[0]}: {len(study_record_files())} studies\n")
+        studies = study_record_files()
+        write_json(output[0], studies)
+        write_text(log[0], f"{output[0]}: {len(studies)} studies\n")
 
 
 rule tables:
