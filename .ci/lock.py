@@ -5,6 +5,9 @@ any platform and Python that PyPI serves, and nothing else.
 
     .venv/bin/python .ci/lock.py          # then commit requirements.lock and environment.lock.yml
 
+The lock is closed under dependencies (pip's hash-checking mode installs it without --no-deps, as
+conda's pip step does).
+
 Needs the package index (pip's dry-run resolution) and pypi.org's simple JSON API for the hashes."""
 
 from __future__ import annotations
@@ -63,10 +66,32 @@ def main() -> None:
             print(f"warning: {name} {version}: no PyPI hashes ({err}); keeping the resolved file's only")
         pins[name] = version
         lines.append(f"{name}=={version} \\\n" + " \\\n".join(f"    --hash=sha256:{h}" for h in sorted(hashes)))
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
     header = ("# Exact versions and file hashes of hepml's dependencies (PyTorch apart), used by .ci/setup.\n"
-              "# Re-resolve with: .venv/bin/python .ci/lock.py   (see the README, 'Reproducible environment')\n")
+              "# Re-resolve with: .venv/bin/python .ci/lock.py   (see the README, 'Reproducible environment')\n"
+              f"# Resolved with Python {python}\n")
     (ROOT / "requirements.lock").write_text(header + "\n".join(lines) + "\n")
-    print(f"requirements.lock: {len(lines)} packages")
+    (ROOT / "environment.lock.yml").write_text(ENVIRONMENT.format(python=python))
+    print(f"requirements.lock: {len(lines)} packages; environment.lock.yml: Python {python}")
+
+
+ENVIRONMENT = """\
+# The locked conda route, written by .ci/lock.py beside requirements.lock (do not edit by hand):
+# conda gives the Python the lock was resolved with, pip installs every dependency at the lock's
+# exact version and SHA-256 (hash-checking mode, which admits no editable install and no package
+# without a hash). Then PyTorch (the CPU build, or any CUDA build) and hepml itself:
+#   conda env create -f environment.lock.yml && conda activate hepml-locked
+#   pip install torch==2.13.0 && pip install --no-deps -e .
+# environment.yml is the unlocked route (conda-forge packages within pyproject.toml's ranges).
+name: hepml-locked
+channels:
+  - conda-forge
+dependencies:
+  - python={python}
+  - pip
+  - pip:
+      - -r requirements.lock
+"""
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from hepml.benchmark.columns import columns
 from hepml.core.atomic import load_npz, read_json
 from hepml.core.store import write_events
 from hepml.pipeline.models import ModelSpec, load_model
-from hepml.pipeline.steps import score_cell, train_cell
+from hepml.pipeline.steps import score_cell, train_cell, verified_onnx
 from tests.helpers import default_config
 
 
@@ -74,3 +74,26 @@ def test_damaged_files_are_one_line_naming_the_file(trained, tmp_path):
     scores.write_bytes(scores.read_bytes()[:-30])
     with pytest.raises(ValueError, match=rf"^{scores}: not a readable .npz file"):
         load_npz(scores)
+
+
+def test_a_networks_onnx_export_is_checksummed_and_a_changed_one_refused(tmp_path):
+    import onnx
+
+    config = default_config()
+    spec = ModelSpec("mlp", {"layers": 1, "width": 8, "activation": "tanh", "dropout": 0.0, "device": "cpu"},
+                     {**config["recipes"]["fast"], "max_epochs": 2})
+    train, val = sample(tmp_path / "train.root", 600, 0), sample(tmp_path / "val.root", 300, 1)
+    model, history, export = tmp_path / "s0.model", tmp_path / "s0.history.json", tmp_path / "s0.onnx"
+    train_cell("susy", "low", spec, "all", train, val, [0], [model], [history], progress=False, onnx_paths=[export])
+    assert len(read_json(history)["onnx_sha256"]) == 64
+    x = np.ones((3, 8), np.float32)
+    before = verified_onnx(export, history).run(None, {"inputs": x})[0]
+    graph = onnx.load(str(export))   # a changed weight: a still-valid graph that scores differently
+    weights = next(t for t in graph.graph.initializer if t.dims and len(t.dims) == 2)
+    values = onnx.numpy_helper.to_array(weights).copy()
+    values.flat[0] += 1.0
+    weights.CopyFrom(onnx.numpy_helper.from_array(values, weights.name))
+    onnx.save(graph, str(export))
+    with pytest.raises(ValueError, match=rf"^{export}: SHA-256 .* differs from .* recorded at training in {history}"):
+        verified_onnx(export, history)
+    assert before.shape == (3,)

@@ -1,9 +1,11 @@
-"""pyproject.toml and environment.yml name the same dependencies."""
+"""pyproject.toml, environment.yml and the locks name the same dependencies."""
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,3 +68,40 @@ def test_the_manifest_says_which_installed_packages_differ_from_the_lock(tmp_pat
     lock = environment_lock(tmp_path)
     assert lock["differs"] == {"pyyaml": {"locked": "0.0.1", "installed": metadata.version("pyyaml")}}
     assert len(lock["sha256"]) == 64 and environment_lock(tmp_path / "none") is None
+
+
+def test_the_lock_is_closed_under_dependencies_and_the_conda_lock_matches_it():
+    """conda's pip step installs requirements.lock in hash-checking mode without --no-deps, so every
+    dependency of every locked package must itself be locked; environment.lock.yml is what .ci/lock.py
+    writes for the Python the lock was resolved with."""
+    import importlib.util
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    lock = _lock()
+    python = re.search(r"^# Resolved with Python (\d+\.\d+)$", (ROOT / "requirements.lock").read_text(), re.M)
+    assert python, "requirements.lock names the Python it was resolved with"
+    spec = importlib.util.spec_from_file_location("lock", ROOT / ".ci/lock.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (ROOT / "environment.lock.yml").read_text() == module.ENVIRONMENT.format(python=python[1])
+    if f"{sys.version_info.major}.{sys.version_info.minor}" != python[1]:
+        pytest.skip(f"dependency markers are evaluated for Python {python[1]}, this is {sys.version}")
+    unlocked = set()
+    torch = module.TORCH.split("==")[1]   # the build the lock was resolved with brings its own dependencies
+    for name, (version, _) in [*lock.items(), ("torch", (torch, []))]:
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue   # a package for another platform
+        if name == "torch" and dist.version.split("+")[0] != torch:
+            continue   # another (CUDA) build: its dependencies are its own
+        assert dist.version.split("+")[0] == version, f"installed {name} {dist.version} is not the locked {version}"
+        for text in dist.requires or []:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                dep = req.name.lower().replace("_", "-")
+                if dep not in lock and dep != "torch":
+                    unlocked.add(f"{name} needs {dep}")
+    assert not unlocked, sorted(unlocked)

@@ -131,28 +131,41 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
     for seed, data, (model, history), model_path, history_path, onnx_path in zip(
             seeds, datas, trained, model_paths, history_paths, onnx_paths, strict=True):
         save_model(spec, model, inputs, model_path)
-        checksum = sha256sum(model_path)
+        checksums = {"model_sha256": sha256sum(model_path)}
         if onnx_path is not None:
             from ..core.onnx_export import export_onnx
 
             export_onnx(model, data.x_val, inputs, onnx_path, {"kind": spec.kind, "seed": seed, "task": task,
                                                                "dataset": dataset, "feature_set": feature_set})
-        write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history,
-                                  "model_sha256": checksum})
+            checksums["onnx_sha256"] = sha256sum(onnx_path)
+        write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history, **checksums})
         log.info("%s: trained on %d events", model_path, len(data.x))
+
+
+def check_trained_file(path, history_path, key: str = "model_sha256") -> None:
+    """Refuse ``path`` unless its SHA-256 equals the one its training history recorded under ``key``
+    (``model_sha256`` for the model, ``onnx_sha256`` for a network's ONNX export)."""
+    expected = read_json(history_path).get(key)
+    if expected is None:
+        raise ValueError(f"{history_path}: no {key}; this history predates the checksum of {path} (retrain the cell)")
+    digest = sha256sum(path)
+    if digest != expected:
+        raise ValueError(f"{path}: SHA-256 {digest[:16]}... differs from {expected[:16]}... recorded at training "
+                         f"in {history_path}: the file changed after training (remake it: snakemake --forcerun train)")
 
 
 def verified_model(model_path, history_path):
     """:func:`load_model` of ``model_path`` once its SHA-256 equals the one its training history recorded."""
-    history = read_json(history_path)
-    expected = history.get("model_sha256")
-    if expected is None:
-        raise ValueError(f"{history_path}: no model_sha256; this history predates model checksums (retrain the cell)")
-    digest = sha256sum(model_path)
-    if digest != expected:
-        raise ValueError(f"{model_path}: SHA-256 {digest[:16]}... differs from {expected[:16]}... recorded at training "
-                         f"in {history_path}: the model changed after training (remake it: snakemake --forcerun train)")
+    check_trained_file(model_path, history_path)
     return load_model(model_path)
+
+
+def verified_onnx(onnx_path, history_path):
+    """An ONNX Runtime session of a network's export once its SHA-256 equals the one its history recorded."""
+    import onnxruntime
+
+    check_trained_file(onnx_path, history_path, "onnx_sha256")
+    return onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
 
 
 def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths: list, val_path, test_path,
