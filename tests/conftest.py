@@ -121,9 +121,22 @@ def http_server():
         server.server_close()
 
 
+def _tree_state(work: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file of a workflow copy but Snakemake's own bookkeeping
+    and Python's bytecode caches."""
+    return {str(p.relative_to(work)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(work.rglob("*"))
+            if p.is_file() and not {".snakemake", "__pycache__"} & set(p.relative_to(work).parts)}
+
+
 @pytest.fixture(scope="session")
 def e2e(tmp_path_factory) -> Path:
-    """The whole workflow on the tiny test config, run once per session."""
+    """The whole workflow on the tiny test config, run once per session and shared read-only: a test
+    that changes files works on a copy (``e2e_copy``); the session ends with an error naming any
+    file a test added, removed or changed here."""
     work = copy_workflow(tmp_path_factory.mktemp("e2e"))
     snakemake(work)
-    return work
+    before = _tree_state(work)
+    yield work
+    after = _tree_state(work)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"tests changed the shared end-to-end run (use a copy): {changed[:10]}"

@@ -42,8 +42,8 @@ def test_invalid_config_value_names_the_key_in_one_line(tmp_path):
 
 
 def test_changing_higgs_masses_regenerates_only_the_signal(e2e, tmp_path):
-    (e2e / "config" / "mass.yaml").write_text("generation: {higgs: {masses: {H0: 500, Hpm: 325, h: 125}}}\nreplace_version_config: true\n")
-    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/mass.yaml"))
+    (tmp_path / "mass.yaml").write_text("generation: {higgs: {masses: {H0: 500, Hpm: 325, h: 125}}}\nreplace_version_config: true\n")
+    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", str(tmp_path / "mass.yaml")))
     regenerated = [line for line in dry.stdout.splitlines() if "shards/" in line and "output:" in line]
     assert regenerated and all("higgs/pythia/shards/signal_" in line for line in regenerated), regenerated
 
@@ -125,20 +125,21 @@ def test_weak_study_outputs(e2e):
     assert history["train_events"] == 2 * round(0.25 * train_jets)
 
 
-def test_changing_one_model_section_reruns_only_its_cells(e2e):
-    (e2e / "config" / "edit.yaml").write_text("jets: {bdt: {max_depth: 2}}\nreplace_version_config: true\n")
-    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/edit.yaml"))
+def test_changing_one_model_section_reruns_only_its_cells(e2e, tmp_path):
+    edit = tmp_path / "edit.yaml"
+    edit.write_text("jets: {bdt: {max_depth: 2}}\nreplace_version_config: true\n")
+    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", str(edit)))
     trained = [line for line in dry.stdout.splitlines() if "models/" in line and "output:" in line]
     assert trained and all("/jets/qg/pythia/observables/bdt/" in line for line in trained), trained
-    (e2e / "config" / "edit.yaml").write_text("weak: {f2: [0.2, 0.6, 0.4]}\nreplace_version_config: true\n")
-    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/edit.yaml"))
+    edit.write_text("weak: {f2: [0.2, 0.6, 0.4]}\nreplace_version_config: true\n")
+    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", str(edit)))
     trained = [line for line in dry.stdout.splitlines() if "models/" in line and "output:" in line]
     assert len(trained) == 2 and all("_0.8_0.4/" in line for line in trained), trained
 
 
-def test_energyflow_source_plans_verified_downloads(e2e):
-    (e2e / "config" / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\nreplace_version_config: true\n")
-    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", "config/ef.yaml"))
+def test_energyflow_source_plans_verified_downloads(e2e, tmp_path):
+    (tmp_path / "ef.yaml").write_text("jets: {source: energyflow, energyflow: {n_files: 2}}\nreplace_version_config: true\n")
+    dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", str(tmp_path / "ef.yaml")))
     assert dry.stdout.count("rule download:") == 2 and dry.stdout.count("rule verify_download:") == 2
     assert "resources/energyflow/QG_jets_1.npz" in dry.stdout and "rule convert:" in dry.stdout
 

@@ -1,0 +1,82 @@
+"""The command-line helpers and the static import walk that ties each rule to the code it runs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from hepml.core.cli import json_arg
+from hepml.core.code_deps import code_files, fingerprint
+
+
+def test_a_json_argument_is_read_inline_or_from_a_file_and_bad_ones_name_where(tmp_path):
+    assert json_arg('{"a": [1, 2]}') == {"a": [1, 2]}
+    listing = tmp_path / "list.json"
+    listing.write_text(json.dumps(["x"] * 50_000))
+    assert json_arg(f"@{listing}") == ["x"] * 50_000
+    with pytest.raises(ValueError, match=r"^inline: not valid JSON"):
+        json_arg("[1, 2")
+    listing.write_text("{")
+    with pytest.raises(ValueError, match=rf"^{listing}: not valid JSON"):
+        json_arg(f"@{listing}")
+    with pytest.raises(ValueError, match=rf"^{tmp_path / 'gone.json'}: cannot read the argument file"):
+        json_arg(f"@{tmp_path / 'gone.json'}")
+
+
+@pytest.mark.parametrize("error, code, line", [
+    ("raise ValueError('data.root: no tree events')", 1, "error: data.root: no tree events"),
+    ("raise FileNotFoundError('x.npz')", 1, "error: x.npz"),
+    ("print('done')", 0, None),
+])
+def test_run_main_turns_an_expected_error_into_one_line_and_exit_1(error, code, line):
+    program = f"from hepml.core.cli import run_main\ndef main():\n    {error}\nrun_main(main)\n"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == code
+    if line is not None:
+        assert done.stderr.strip() == line     # one line, no traceback
+
+
+def test_an_unexpected_error_keeps_its_traceback():
+    program = "from hepml.core.cli import run_main\ndef main():\n    raise KeyError('bug')\nrun_main(main)\n"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 1 and "Traceback" in done.stderr and "KeyError: 'bug'" in done.stderr
+
+
+def _package(root):
+    files = {
+        "scripts/job.py": "import os\nfrom hepml.a import b\n\ndef main():\n    from hepml.c.d import thing\n",
+        "hepml/__init__.py": "",
+        "hepml/a/__init__.py": "",
+        "hepml/a/b.py": "from . import helper\nfrom ..e import f\n",
+        "hepml/a/helper.py": "import numpy\n",
+        "hepml/c/__init__.py": "from .d import thing\n",
+        "hepml/c/d.py": "thing = 1\n",
+        "hepml/e.py": "def f():\n    import hepml.g\n",
+        "hepml/g.py": "",
+        "hepml/unused.py": "",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_the_import_walk_follows_relative_function_level_and_submodule_imports(tmp_path):
+    _package(tmp_path)
+    found = code_files("scripts/job.py", str(tmp_path))
+    assert found == tuple(sorted([
+        "scripts/job.py", "hepml/__init__.py", "hepml/a/__init__.py", "hepml/a/b.py", "hepml/a/helper.py",
+        "hepml/c/__init__.py", "hepml/c/d.py", "hepml/e.py", "hepml/g.py"]))   # not unused.py, not numpy or os
+
+
+def test_the_fingerprint_changes_with_any_file_content_or_name(tmp_path):
+    _package(tmp_path)
+    files = ["hepml/a/b.py", "hepml/g.py"]
+    first = fingerprint(files, tmp_path)
+    assert fingerprint(list(reversed(files)), tmp_path) == first
+    (tmp_path / "hepml/g.py").write_text("# edited\n")
+    assert fingerprint(files, tmp_path) != first
+    (tmp_path / "hepml/g.py").write_text("")
+    assert fingerprint(files, tmp_path) == first
+    # two empty files: the same bytes under other names are other code
+    assert fingerprint(["hepml/g.py"], tmp_path) != fingerprint(["hepml/unused.py"], tmp_path)
