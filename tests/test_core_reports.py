@@ -37,7 +37,7 @@ def test_gaussian_closed_forms():
     labels, scores = gaussians(1.0)
     assert auc(labels, scores) == pytest.approx(norm.cdf(1 / np.sqrt(2)), abs=0.005)
     assert rejection_at(labels, scores, 0.5) == pytest.approx(1 / norm.sf(1.0), rel=0.03)
-    sig, bkg = thinned_roc(labels, scores, 50)
+    bkg, sig = thinned_roc(labels, scores, 50)
     assert 40 <= len(sig) <= 51 and sig[0] == 0 and sig[-1] == 1 and np.all(np.diff(bkg) >= 0)
 
 

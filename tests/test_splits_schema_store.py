@@ -6,7 +6,7 @@ import pytest
 
 from hepml.benchmark.columns import columns, feature_set
 from hepml.core.splits import merge_shuffled, split_ranges, split_store
-from hepml.core.store import StoreError, StoreWriter, n_events, read_events, read_store, write_events
+from hepml.core.store import StoreError, StoreWriter, n_entries, read_events, read_store, write_events
 
 
 def test_feature_sets_follow_the_uci_layout():
@@ -82,7 +82,7 @@ def test_several_trees_in_one_file(tmp_path):
     with StoreWriter(tmp_path / "s.root") as w:
         w.extend({"label": np.ones(3, int), "a": np.zeros(3)})
         w.extend({"pt": np.arange(5.0)}, tree="jets")
-    assert n_events(tmp_path / "s.root") == 3 and len(read_store(tmp_path / "s.root", "jets")["pt"]) == 5
+    assert n_entries(tmp_path / "s.root") == 3 and len(read_store(tmp_path / "s.root", "jets")["pt"]) == 5
 
 
 def _garble(path, offset_fraction=0.5):
@@ -109,7 +109,7 @@ def test_missing_store_file_and_column_are_named(tmp_path):
     write_events(tmp_path / "e.root", {"label": np.zeros(3, int), "x": np.ones(3)})
     with pytest.raises(StoreError, match=r"e.root: missing columns \['y'\]"):
         read_events(tmp_path / "e.root", ["y"])
-    assert n_events(tmp_path / "e.root") == 3
+    assert n_entries(tmp_path / "e.root") == 3
     (tmp_path / "not.root").write_bytes(b"hello")
     with pytest.raises(StoreError, match="not.root: not a readable ROOT file"):
         read_events(tmp_path / "not.root")

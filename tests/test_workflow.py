@@ -306,9 +306,9 @@ def test_uci_source_end_to_end_from_a_local_server(tmp_path, http_server):
     assert float(row["auc"]) == pytest.approx(record.auc, abs=1e-12) and abs(record.auc - 0.5) < 0.1, record.auc
     manifest = json.loads((work / RESULTS / "manifest.json").read_text())
     assert manifest["data"]["resources/uci/HIGGS.csv.gz"]["sha256"] == digest
-    from hepml.core.store import n_events
+    from hepml.core.store import n_entries
 
-    assert n_events(work / RESULTS / "data/higgs/uci/split/test.root") == 700
+    assert n_entries(work / RESULTS / "data/higgs/uci/split/test.root") == 700
     # the learning curve on the UCI split: the ladder of config/test.yaml, then all 2000 training events
     curve = list(csv.DictReader((work / RESULTS / "tables/learning_curve_higgs_uci.csv").open()))
     assert [(r["model"], int(r["train_events"])) for r in curve] == [("bdt", 50), ("bdt", 150), ("bdt", 2000)]

@@ -5,8 +5,6 @@ discovery significance for 100 signal and 1000 +- 50 background events. The
 paper's shallow network is 'NN', its deep network 'DN'.
 """
 
-PAPER_MODEL = {"bdt": "BDT", "shallow": "NN", "deep": "DN"}
-
 HIGGS_AUC = {
     ("bdt", "low"): (0.73, 0.01), ("bdt", "high"): (0.78, 0.01), ("bdt", "complete"): (0.81, 0.01),
     ("shallow", "low"): (0.733, 0.007), ("shallow", "high"): (0.777, 0.001), ("shallow", "complete"): (0.816, 0.004),

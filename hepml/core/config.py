@@ -18,6 +18,8 @@ allowed.
 from __future__ import annotations
 
 import copy
+import functools
+import importlib.resources
 import math
 import os
 import re
@@ -172,7 +174,7 @@ def check_schema(config: dict, schema: dict) -> dict:
     raise ConfigError("config: could not coerce the values to the schema's types")
 
 
-def _fractions(config: dict, key: str, parts: dict) -> None:
+def _fractions(key: str, parts: dict) -> None:
     total = sum(parts.values())
     if abs(total - 1) > 1e-9:
         raise ConfigError(f"config key {key}: fractions {parts} add up to {total:g}; they must add up to 1")
@@ -180,7 +182,7 @@ def _fractions(config: dict, key: str, parts: dict) -> None:
 
 def check_semantics(config: dict) -> None:
     """What the schema cannot express; one line naming the key per problem."""
-    _fractions(config, "split.pythia", config["split"]["pythia"])
+    _fractions("split.pythia", config["split"]["pythia"])
     unknown = [m for m in config["models"] if m not in BUILTIN_MODELS and m not in config["networks"]]
     if unknown:
         raise ConfigError(f"config key models: {unknown[0]!r} is neither one of {list(BUILTIN_MODELS)} "
@@ -215,7 +217,7 @@ def check_semantics(config: dict) -> None:
             raise ConfigError(f"config key detector.btag.tight.{flavour}: {btag['tight'][flavour]} exceeds the "
                               f"loose efficiency {btag['loose'][flavour]}; a tight tag must also be a loose tag")
     jets = config["jets"]
-    _fractions(config, "jets.split", jets["split"])
+    _fractions("jets.split", jets["split"])
     g = jets["generation"]
     if g["pt_min"] >= g["pt_max"]:
         raise ConfigError(f"config key jets.generation.pt_min: {g['pt_min']} is not below pt_max {g['pt_max']}")
@@ -337,12 +339,19 @@ def check_paths(config: dict, schema: dict, project: str | os.PathLike) -> None:
                               + "; add its directory to data_roots to allow it")
 
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# The config schema ships inside the package (workflow/schemas/config.schema.yaml links to it).
+SCHEMA = importlib.resources.files("hepml") / "config.schema.yaml"
+
+
+@functools.cache
+def _parsed_schema(path: str) -> dict:
+    with open(path) as f:
+        return yaml.safe_load(f)
 
 
 def load_schema(path: str | os.PathLike = SCHEMA) -> dict:
-    with open(path) as f:
-        return yaml.safe_load(f)
+    """The schema at ``path``, parsed once per process (a copy: callers may change it)."""
+    return copy.deepcopy(_parsed_schema(os.fspath(path)))
 
 
 def property_default(*keys: str, schema_path: str | os.PathLike = SCHEMA):

@@ -26,7 +26,7 @@ def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scor
     simulation's statistics (``z_binned``), binned by the paper's definition (``z_paper``), best cut."""
     check_scores(val_scores, val_labels, f"{where} (validation)")
     check_scores(test_scores, test_labels, f"{where} (test)")
-    signal_eff, background_eff = thinned_roc(test_labels, test_scores)
+    background_eff, signal_eff = thinned_roc(test_labels, test_scores)
     out = {"auc": auc(test_labels, test_scores), "rejection_50": rejection_at(test_labels, test_scores, 0.5),
            "n_test": int(len(test_labels)), "n_background": int(np.sum(test_labels == 0)),
            "roc": {"signal_efficiency": signal_eff, "background_efficiency": background_eff}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .atomic import read_json, write_json
 
@@ -58,7 +58,6 @@ class MetricRecord:
     z_paper: float | None = None        # the same without MC statistics: the paper's definition
     z_best_threshold: float | None = None
     best_threshold: float | None = None
-    extra: dict = field(default_factory=dict)   # study-specific numbers (e.g. a mixture's size)
 
 
 def record_to_dict(record: MetricRecord) -> dict:

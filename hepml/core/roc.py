@@ -31,7 +31,8 @@ def rejection_at(labels: np.ndarray, scores: np.ndarray, signal_efficiency: floa
 
 
 def thinned_roc(labels: np.ndarray, scores: np.ndarray, n_points: int = 200) -> tuple[list[float], list[float]]:
-    """(signal efficiency, background efficiency) at about ``n_points`` evenly spaced signal efficiencies."""
+    """(background efficiency, signal efficiency), as :func:`roc_curve` orders them, at about
+    ``n_points`` evenly spaced signal efficiencies."""
     fpr, tpr = roc_curve(labels, scores)
     keep = np.unique(np.searchsorted(tpr, np.linspace(0, 1, n_points)).clip(0, len(tpr) - 1))
-    return tpr[keep].tolist(), fpr[keep].tolist()
+    return fpr[keep].tolist(), tpr[keep].tolist()

@@ -218,24 +218,12 @@ def _tree(f, path: Path, tree: str):
     return f[tree]
 
 
-def store_columns(path: str | os.PathLike, tree: str = TREE) -> list[str]:
-    """The columns of ``tree`` in the order they were written."""
-    path = Path(path)
-    with _open(path) as f:
-        trees = _meta(f, path)["trees"]
-        if tree not in trees:
-            raise StoreError(f"{path}: no '{tree}' tree (is this a hepml store file?)")
-        return list(trees[tree]["checksums"])
-
-
 def n_entries(path: str | os.PathLike, tree: str = TREE) -> int:
     """Number of entries (events, jets) of ``tree``."""
     path = Path(path)
     with _open(path) as f:
         return _tree(f, path, tree).num_entries
 
-
-n_events = n_entries
 
 
 def _read_chunk(t, path: Path, columns: list[str], jagged: dict[str, list[str]], start: int, stop: int) -> dict:

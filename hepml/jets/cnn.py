@@ -7,10 +7,6 @@ from torch import nn
 
 from ..core.nets import Standardize, input_statistics
 
-# Komiske, Metodiev, Schwartz (2017): 64 filters of 8x8, 4x4, 4x4, dense 128 (README, "Quark/gluon jets")
-KOMISKE = {"filters": [64, 64, 64], "kernels": [8, 4, 4], "dense": 128, "dropout": 0.25}
-
-
 class JetCNN(nn.Module):
     """Conv(ReLU) + 2x2 max-pool blocks, a dense layer with dropout, and one logit."""
 

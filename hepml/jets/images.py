@@ -19,7 +19,6 @@ import awkward as ak
 import numpy as np
 
 CHARGED = np.array([11, 13, 211, 321, 2212, 3112, 3222, 3312, 3334, 411, 431])
-DEFAULT = {"npix": 33, "half_width": 0.4, "channels": 1, "steps": ["center", "rotate", "flip", "normalize"]}
 
 
 def _flat(constituents):

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.atomic import atomic_output, read_json, write_json
 from ..core.config import property_default
+from ..core.training_data import TrainingData
 
 KINDS = ("bdt", "mlp", "cnn", "observable")
 PREDICT_BATCH = {"mlp": 65536, "cnn": 4096}
@@ -41,21 +42,6 @@ class ModelSpec:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown model kind {self.kind!r}; expected one of {KINDS}")
-
-
-@dataclass
-class TrainingData:
-    """Inputs and targets of one training. ``loss``: ``bce`` (targets are 0/1 labels) or ``llp``
-    (targets are the known signal fraction of each event's mixture, ``mixture`` its index)."""
-
-    x: np.ndarray
-    y: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    loss: str = "bce"
-    mixture: np.ndarray | None = None
-    val_mixture: np.ndarray | None = None
-    val_truth: np.ndarray | None = None   # for the logged validation AUC only (never a training target)
 
 
 def build_network(spec: ModelSpec, x: np.ndarray):
@@ -161,8 +147,7 @@ def save_model(spec: ModelSpec, model, inputs: list[str], path: str | os.PathLik
         import torch
 
         with atomic_output(path) as tmp:
-            torch.save({"spec": asdict(spec), "inputs": inputs, "shape": None,
-                        "state_dict": model.state_dict()}, tmp)
+            torch.save({"spec": asdict(spec), "inputs": inputs, "state_dict": model.state_dict()}, tmp)
 
 
 def load_model(path: str | os.PathLike):

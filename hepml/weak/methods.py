@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..pipeline.models import TrainingData
+from ..core.training_data import TrainingData
 from .mixtures import WeakSample
 
 METHODS = ("cwola", "llp")

@@ -6,13 +6,7 @@ from __future__ import annotations
 from ..core.plotting import plt
 from ..core.records import MetricRecord
 from ..core.tables import Column, Summary, pm, summarise, write_tables
-from ..pipeline.steps import WEAK_TASK
-
-
-def method_and_fractions(task: str) -> tuple[str, float | None, float | None]:
-    """("cwola", 0.8, 0.2) from "cwola_0.8_0.2"; ("supervised", None, None) for the reference."""
-    m = WEAK_TASK.match(task)
-    return (m.group(1), float(m.group(2)), float(m.group(3))) if m else (task, None, None)
+from .tasks import method_and_fractions
 
 
 def summary_rows(records: list[MetricRecord]) -> list[Summary]:

@@ -13,12 +13,6 @@ import numpy as np
 from . import ragged
 from ...core.pythia import GeneratedBatch
 
-# truth column -> the reconstructed feature it is compared with, per process (validation report)
-HIGGS_TRUTH = ("truth_m_h", "truth_m_hpm", "truth_m_h0", "truth_m_w_had", "truth_m_w_lep",
-               "truth_m_top_had", "truth_m_top_lep", "truth_m_hat", "truth_hpm_w_leptonic")
-SUSY_TRUTH = ("truth_m_hat",)
-
-
 def first_of(gen: GeneratedBatch, pid: int) -> np.ndarray:
     """Flat record index of the first particle with id ``pid`` in each event (-1 where none)."""
     return ragged.first_per_event(gen.record.pid == pid, gen.record.counts, 1)[:, 0]
