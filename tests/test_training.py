@@ -51,12 +51,11 @@ def test_every_kind_saves_and_loads_to_the_same_scores(tmp_path, kind, config):
     model, _ = train_model(spec, d, seed=0, progress=False)
     names = ["x0"] if kind == "observable" else list("abcde")
     save_model(spec, model, names, tmp_path / "m.model")
-    predict, inputs = load_model(tmp_path / "m.model")
-    assert inputs == names
-    scores = predict(d.x_val)
+    loaded = load_model(tmp_path / "m.model")
+    assert loaded.inputs == names and loaded.kind == kind
+    scores = loaded.predict(d.x_val)
     assert scores.dtype == np.float64 and roc_auc_score(d.val_truth, scores) > 0.8
-    predict_again, _ = load_model(tmp_path / "m.model")
-    assert np.array_equal(predict_again(d.x_val), scores)
+    assert np.array_equal(load_model(tmp_path / "m.model").predict(d.x_val), scores)
 
 
 def test_an_observable_is_oriented_on_the_training_set():

@@ -151,9 +151,9 @@ def _memmap_member(path, info: zipfile.ZipInfo) -> np.ndarray:
     return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
 
 
-def load_npz(path: str | os.PathLike, mmap: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
-    """Every array of an .npz file: the members named in ``mmap`` memory-mapped (when stored
-    uncompressed, as :class:`NpzWriter` writes them), the others loaded into memory."""
+def load_npz(path: str | os.PathLike, mmap: tuple[str, ...] | bool = ()) -> dict[str, np.ndarray]:
+    """Every array of an .npz file: the members named in ``mmap`` (every member with ``True``)
+    memory-mapped when stored uncompressed, as :class:`NpzWriter` writes them, the others loaded."""
     out = {}
     try:
         with zipfile.ZipFile(path) as zf:
@@ -161,7 +161,7 @@ def load_npz(path: str | os.PathLike, mmap: tuple[str, ...] = ()) -> dict[str, n
         with np.load(path, allow_pickle=False) as f:
             for k in f.files:
                 stored = infos[k].compress_type == zipfile.ZIP_STORED
-                out[k] = _memmap_member(path, infos[k]) if k in mmap and stored else f[k]
+                out[k] = _memmap_member(path, infos[k]) if (mmap is True or k in mmap) and stored else f[k]
     except (zipfile.BadZipFile, EOFError, KeyError, ValueError) as err:
         raise ValueError(f"{path}: not a readable .npz file ({type(err).__name__}: {err}); the file is damaged "
                          "(delete it to remake it)") from None

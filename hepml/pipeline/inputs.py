@@ -1,7 +1,8 @@
 """The inputs of a feature set: a float32 matrix (or image stack) and the labels, for any dataset.
 
 * ``higgs``, ``susy``: the columns of the feature set (low, high, complete) of a split's store file;
-* ``qg`` (quark/gluon jets): ``images`` or ``observables`` from a split's feature file (.npz);
+* ``qg`` (quark/gluon jets): ``observables`` (a matrix of named columns) or an array per jet stored
+  under the feature set's own name (``images``) from a split's feature file (.npz);
 * ``hpar`` (the parameterized study's HIGGS-like sample at several masses): the HIGGS columns of
   ``complete``, and ``complete_mass`` = those plus the mass input.
 """
@@ -16,11 +17,11 @@ JET_DATASETS = ("qg",)
 
 
 def input_names(dataset: str, feature_set: str) -> list[str]:
-    """The names of the inputs, in matrix column order (``["images"]`` for an image stack)."""
+    """The names of the inputs, in matrix column order (``[feature_set]`` for an array per jet, e.g. images)."""
     if dataset in JET_DATASETS:
         from ..jets.observables import OBSERVABLES
 
-        return ["images"] if feature_set == "images" else [f"obs_{o}" for o in OBSERVABLES]
+        return [f"obs_{o}" for o in OBSERVABLES] if feature_set == "observables" else [feature_set]
     from ..benchmark.columns import feature_set as columns
 
     if dataset == "hpar":
@@ -34,9 +35,9 @@ def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tupl
     if dataset in JET_DATASETS:
         from ..core.atomic import load_npz
 
-        data = load_npz(path, mmap=("images",))   # images memory-mapped: read in chunks where they are large
-        if names == ["images"]:
-            return data["images"], data["labels"].astype(np.int32)
+        data = load_npz(path, mmap=True)   # the arrays per jet memory-mapped: read in chunks where they are large
+        if feature_set != "observables":
+            return data[names[0]], np.asarray(data["labels"], dtype=np.int32)
         return np.ascontiguousarray(np.stack([data[n] for n in names], axis=1), dtype=np.float32), \
             data["labels"].astype(np.int32)
     from ..core.store import read_matrix

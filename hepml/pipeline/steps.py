@@ -46,14 +46,14 @@ def check_classes(labels: np.ndarray, where) -> None:
 
 def model_inputs(dataset: str, feature_set: str, spec: ModelSpec) -> list[str]:
     """The input names a model of ``spec`` reads (one column for an observable)."""
-    names = input_names(dataset, feature_set)
-    return [spec.config["column"]] if spec.kind == "observable" else names
+    return spec.model_kind.model_inputs(spec, input_names(dataset, feature_set))
 
 
 def _load(dataset: str, feature_set: str, spec: ModelSpec, path):
     x, y = load_inputs(dataset, feature_set, path)
-    if spec.kind == "observable":
-        x = select_inputs(x, input_names(dataset, feature_set), model_inputs(dataset, feature_set, spec))
+    names, wanted = input_names(dataset, feature_set), model_inputs(dataset, feature_set, spec)
+    if wanted != names:
+        x = select_inputs(x, names, wanted)
     return x, y, load_masses(dataset, path)
 
 
@@ -127,17 +127,15 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
         trained = [train_model(spec, data, seed, threads, progress, resident_gb, cuda_graph)
                    for seed, data in zip(seeds, datas)]
     onnx_paths = onnx_paths or [None] * len(seeds)
-    if spec.kind in ("mlp", "cnn") and None in onnx_paths:
+    if spec.is_network and None in onnx_paths:
         raise ValueError("every network is exported to ONNX: give one ONNX path per seed")
     for seed, data, (model, history), model_path, history_path, onnx_path in zip(
             seeds, datas, trained, model_paths, history_paths, onnx_paths, strict=True):
         save_model(spec, model, inputs, model_path)
         checksums = {"model_sha256": sha256sum(model_path)}
         if onnx_path is not None:
-            from ..core.onnx_export import export_onnx
-
-            export_onnx(model, data.x_val, inputs, onnx_path, {"kind": spec.kind, "seed": seed, "task": task,
-                                                               "dataset": dataset, "feature_set": feature_set})
+            spec.model_kind.export(model, data.x_val, inputs, onnx_path, {"kind": spec.kind, "seed": seed, "task": task,
+                                                                          "dataset": dataset, "feature_set": feature_set})
             checksums["onnx_sha256"] = sha256sum(onnx_path)
         write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history, **checksums})
         log.info("%s: trained on %d events", model_path, len(data.x))
@@ -175,16 +173,16 @@ def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths:
     each model first checked against the SHA-256 its training history recorded."""
     cache: dict = {}
     for model_path, history_path, output in zip(model_paths, history_paths, outputs, strict=True):
-        predict, inputs = verified_model(model_path, history_path)
+        model = verified_model(model_path, history_path)
         out = {}
         for part, path in (("val", val_path), ("test", test_path)):
             if path not in cache:
                 x, y = load_inputs(dataset, feature_set, path)
                 cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_masses(dataset, path), evaluation)
             x, y = cache[path]
-            if inputs != ["images"]:
-                x = select_inputs(x, input_names(dataset, feature_set), inputs)
-            out[f"{part}_scores"], out[f"{part}_labels"] = predict(x), y
+            if x.ndim == 2:   # a matrix of named columns (an image or particle array is the input whole)
+                x = select_inputs(x, input_names(dataset, feature_set), model.inputs)
+            out[f"{part}_scores"], out[f"{part}_labels"] = model.predict(x), y
         save_npz(output, **out)
 
 

@@ -69,7 +69,7 @@ def model_files(cell):
 
 def onnx_files(cell):
     """The ONNX exports of a cell's networks (none for BDTs and observables)."""
-    if studies.model_spec(config, cell).kind not in ("mlp", "cnn"):
+    if not studies.model_spec(config, cell).is_network:
         return []
     return [f"{RESULTS}/models/{cell.path}/seed{s}.onnx" for s in SEEDS]
 

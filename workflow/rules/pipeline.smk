@@ -39,8 +39,8 @@ rule train:
     resources:
         mem_mb=4000,
         runtime=120,
-        gpu=lambda w: 1 if spec(w).kind in ("mlp", "cnn") else 0,
-        request_gpus=lambda w: 1 if spec(w).kind in ("mlp", "cnn") else 0,
+        gpu=lambda w: 1 if spec(w).is_network else 0,
+        request_gpus=lambda w: 1 if spec(w).is_network else 0,
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"

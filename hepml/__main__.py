@@ -1,0 +1,7 @@
+"""``python -m hepml``: the ``hepml`` command."""
+
+import sys
+
+from .command import main
+
+sys.exit(main())
