@@ -3,7 +3,8 @@
 Studies (all on the same pipeline: split -> train -> score -> metrics -> tables and plots):
 
 * ``benchmark``: every dataset x feature set x model of the config (Baldi et al. 2014);
-* ``jets``: the quark/gluon taggers (CNN on images, BDT on observables) and each observable alone;
+* ``jets``: the quark/gluon taggers (CNN on images, PFN on particles, BDT on observables) and each
+  observable alone;
 * ``weak``: a dense network (or the CNN) trained fully supervised and by CWoLa and LLP on
   mixtures of quark fractions (f1, f2) for every f2 of the scan;
 * ``learning_curve``: benchmark cells trained on the first N training events for each N of a
@@ -34,8 +35,11 @@ def jet_cells(config: dict) -> list[Cell]:
     if not jets["enabled"]:
         return []
     src = jets["source"]
-    taggers = [Cell("jets", "qg", src, "images" if t == "cnn" else "observables", t, "all") for t in jets["taggers"]]
+    taggers = [Cell("jets", "qg", src, TAGGER_INPUTS.get(t, "observables"), t, "all") for t in jets["taggers"]]
     return taggers + [Cell("jets", "qg", src, "observables", o, "all") for o in OBSERVABLES]
+
+
+TAGGER_INPUTS = {"cnn": "images", "pfn": "particles"}   # the other taggers read the observables
 
 
 def decimal(x: float) -> str:
@@ -101,7 +105,7 @@ def all_cells(config: dict) -> list[Cell]:
             + parameterized_cells(config))
 
 
-STUDY_NETWORKS = ("cnn", "dense", "param", "dedicated")
+STUDY_NETWORKS = ("cnn", "pfn", "dense", "param", "dedicated")
 
 
 def network_models(config: dict) -> list[str]:
@@ -118,8 +122,8 @@ def model_spec(config: dict, cell: Cell) -> ModelSpec:
     """The model of ``cell``: its kind, config section and recipe."""
     if cell.study == "jets":
         jets = config["jets"]
-        if cell.model == "cnn":
-            return ModelSpec("cnn", jets["cnn"], jets["recipe"])
+        if cell.model in TAGGER_INPUTS:   # the networks: cnn, pfn
+            return ModelSpec(cell.model, jets[cell.model], jets["recipe"])
         if cell.model == "bdt":
             return ModelSpec("bdt", jets["bdt"])
         return ModelSpec("observable", {"column": f"obs_{cell.model}"})
