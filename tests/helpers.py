@@ -24,3 +24,18 @@ def detector_card(**overrides) -> dict:
     for section, values in overrides.items():
         card[section] = {**card[section], **values}
     return card
+
+
+def susy_sample(path, n: int, seed: int, shift: float = 0.8) -> dict:
+    """A store file of ``n`` SUSY-shaped events whose every feature is a unit Gaussian moved by
+    ``shift`` for signal; returns the columns written."""
+    import numpy as np
+
+    from hepml.benchmark.columns import columns
+    from hepml.core.store import write_events
+
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, n).astype(np.int32)
+    data = {c: (y if c == "label" else (rng.normal(size=n) + shift * y).astype(np.float32)) for c in columns("susy")}
+    write_events(path, data)
+    return data

@@ -9,14 +9,14 @@ import pytest
 import yaml
 
 import hepml
-from hepml.benchmark.columns import columns, feature_set
+from hepml.benchmark.columns import feature_set
 from hepml.core.atomic import load_npz, write_json
 from hepml.core.config import property_default
 from hepml.core.roc import auc
 from hepml.core.store import write_events
 from hepml.pipeline.models import ModelSpec
 from hepml.pipeline.steps import train_cell
-from tests.helpers import default_config
+from tests.helpers import default_config, susy_sample
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -25,19 +25,11 @@ def run(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "hepml", *args], capture_output=True, text=True, cwd=cwd)
 
 
-def sample(path, n, seed):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n).astype(np.int32)
-    data = {c: (y if c == "label" else (rng.normal(size=n) + 0.8 * y).astype(np.float32)) for c in columns("susy")}
-    write_events(path, data)
-    return data
-
-
 @pytest.fixture(scope="module")
 def bdt(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("bdt")
-    sample(tmp / "train.root", 800, 0)
-    sample(tmp / "val.root", 300, 1)
+    susy_sample(tmp / "train.root", 800, 0)
+    susy_sample(tmp / "val.root", 300, 1)
     spec = ModelSpec("bdt", {**default_config()["bdt"], "n_estimators": 20, "device": "cpu"})
     train_cell("susy", "low", spec, "all", tmp / "train.root", tmp / "val.root", [0], [tmp / "m.model"],
                [tmp / "h.json"], progress=False)
@@ -47,7 +39,7 @@ def bdt(tmp_path_factory):
 def test_load_model_scores_arrays_mappings_and_files_by_input_name(bdt, tmp_path):
     model = hepml.load_model(bdt / "m.model", bdt / "h.json")
     assert model.kind == "bdt" and model.inputs == feature_set("susy", "low")
-    data = sample(tmp_path / "events.root", 200, 2)
+    data = susy_sample(tmp_path / "events.root", 200, 2)
     matrix = np.stack([data[n] for n in model.inputs], axis=1)
     scores = model.predict(matrix)
     assert scores.shape == (200,) and auc(data["label"], scores) > 0.7
@@ -67,7 +59,7 @@ def test_load_model_scores_arrays_mappings_and_files_by_input_name(bdt, tmp_path
 
 
 def test_hepml_score_writes_the_scores_and_their_auc_against_the_labels(bdt, tmp_path):
-    data = sample(tmp_path / "events.root", 300, 3)
+    data = susy_sample(tmp_path / "events.root", 300, 3)
     done = run("score", str(bdt / "m.model"), str(tmp_path / "events.root"), "-o", str(tmp_path / "s.npz"),
                "--history", str(bdt / "h.json"))
     assert done.returncode == 0, done.stderr

@@ -2,25 +2,13 @@
 so a changed leaf of a BDT or one flipped bit of a network's weights is an error naming the file;
 damaged model, score and history files give one line naming the file, never a parser traceback."""
 
-import json
-
 import numpy as np
 import pytest
 
-from hepml.benchmark.columns import columns
 from hepml.core.atomic import load_npz, read_json
-from hepml.core.store import write_events
 from hepml.pipeline.models import ModelSpec, load_model
 from hepml.pipeline.steps import score_cell, train_cell, verified_onnx
-from tests.helpers import default_config
-
-
-def sample(path, n, seed):
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, 2, n).astype(np.int32)
-    data = {c: (y if c == "label" else (rng.normal(size=n) + 0.8 * y).astype(np.float32)) for c in columns("susy")}
-    write_events(path, data)
-    return path
+from tests.helpers import default_config, susy_sample
 
 
 @pytest.fixture(params=["bdt", "mlp"])
@@ -29,7 +17,9 @@ def trained(tmp_path, request):
     spec = (ModelSpec("bdt", {**config["bdt"], "n_estimators": 10, "device": "cpu"}) if request.param == "bdt" else
             ModelSpec("mlp", {"layers": 1, "width": 8, "activation": "tanh", "dropout": 0.0, "device": "cpu"},
                       {**config["recipes"]["fast"], "max_epochs": 2}))
-    train, val = sample(tmp_path / "train.root", 600, 0), sample(tmp_path / "val.root", 300, 1)
+    train, val = tmp_path / "train.root", tmp_path / "val.root"
+    susy_sample(train, 600, 0)
+    susy_sample(val, 300, 1)
     model, history, onnx = tmp_path / "s0.model", tmp_path / "s0.history.json", tmp_path / "s0.onnx"
     train_cell("susy", "low", spec, "all", train, val, [0], [model], [history], progress=False,
                onnx_paths=[onnx] if request.param == "mlp" else None)
@@ -82,7 +72,9 @@ def test_a_networks_onnx_export_is_checksummed_and_a_changed_one_refused(tmp_pat
     config = default_config()
     spec = ModelSpec("mlp", {"layers": 1, "width": 8, "activation": "tanh", "dropout": 0.0, "device": "cpu"},
                      {**config["recipes"]["fast"], "max_epochs": 2})
-    train, val = sample(tmp_path / "train.root", 600, 0), sample(tmp_path / "val.root", 300, 1)
+    train, val = tmp_path / "train.root", tmp_path / "val.root"
+    susy_sample(train, 600, 0)
+    susy_sample(val, 300, 1)
     model, history, export = tmp_path / "s0.model", tmp_path / "s0.history.json", tmp_path / "s0.onnx"
     train_cell("susy", "low", spec, "all", train, val, [0], [model], [history], progress=False, onnx_paths=[export])
     assert len(read_json(history)["onnx_sha256"]) == 64

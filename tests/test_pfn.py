@@ -6,7 +6,6 @@ import dataclasses
 
 import awkward as ak
 import numpy as np
-import pytest
 import torch
 
 from hepml.core.atomic import load_npz
