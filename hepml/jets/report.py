@@ -39,15 +39,17 @@ def write_jet_tables(records: list[MetricRecord], title: str, csv_path, md_path,
 
 def curves_figure(records: list[MetricRecord], title: str):
     """Gluon rejection and SIC = eps_q / sqrt(eps_g) against quark efficiency; the median-AUC seed
-    of each tagger. Points whose gluon efficiency rests on fewer than 10 test gluon jets are left
+    of each tagger (trained taggers solid, single observables dashed). Points whose gluon efficiency rests on fewer than 10 test gluon jets are left
     out: there 1/eps_g and the SIC are counting noise."""
     fig, (ax_roc, ax_sic) = plt.subplots(1, 2, figsize=(15, 6.5))
-    for s in summary_rows(records):
+    colours = plt.get_cmap("tab10").colors   # one colour per tagger (style cycles repeat after six)
+    for i, s in enumerate(summary_rows(records)):
         r = s.median
         eq, eg = np.array(r.roc.signal_efficiency), np.array(r.roc.background_efficiency)
         ok = eg * r.n_background >= MIN_GLUONS
-        ax_roc.plot(eq[ok], 1 / eg[ok], label=f"{s.cell.model} (AUC {s.stat('auc')[0]:.3f})")
-        ax_sic.plot(eq[ok], eq[ok] / np.sqrt(eg[ok]), label=s.cell.model)
+        style = {"color": colours[i % len(colours)], "ls": "--" if s.cell.model in UNTRAINED else "-"}
+        ax_roc.plot(eq[ok], 1 / eg[ok], label=f"{s.cell.model} (AUC {s.stat('auc')[0]:.3f})", **style)
+        ax_sic.plot(eq[ok], eq[ok] / np.sqrt(eg[ok]), label=s.cell.model, **style)
     ax_roc.set_yscale("log")
     ax_roc.set_xlabel("Quark efficiency")
     ax_roc.set_ylabel("Gluon rejection")
@@ -56,6 +58,7 @@ def curves_figure(records: list[MetricRecord], title: str):
     for ax in (ax_roc, ax_sic):
         ax.legend(fontsize=12)
         ax.set_title(title, fontsize=15)
+    fig.tight_layout()
     return fig
 
 
