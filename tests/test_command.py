@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 import hepml
+from hepml.api import Model, read_columns
 from hepml.benchmark.columns import feature_set
 from hepml.core.atomic import load_npz, write_json
 from hepml.core.config import property_default
@@ -38,7 +39,7 @@ def bdt(tmp_path_factory):
 
 def test_load_model_scores_arrays_mappings_and_files_by_input_name(bdt, tmp_path):
     model = hepml.load_model(bdt / "m.model", bdt / "h.json")
-    assert model.kind == "bdt" and model.inputs == feature_set("susy", "low")
+    assert isinstance(model, Model) and model.kind == "bdt" and model.inputs == feature_set("susy", "low")
     data = susy_sample(tmp_path / "events.root", 200, 2)
     matrix = np.stack([data[n] for n in model.inputs], axis=1)
     scores = model.predict(matrix)
@@ -50,6 +51,12 @@ def test_load_model_scores_arrays_mappings_and_files_by_input_name(bdt, tmp_path
     np.savetxt(tmp_path / "events.csv", np.stack([data[c] for c in data], axis=1), delimiter=",", header=header,
                comments="", fmt="%.9g")
     assert np.array_equal(model.predict(tmp_path / "events.csv"), scores)
+    assert set(read_columns(tmp_path / "events.csv")) == set(data)
+    (tmp_path / "bad.csv").write_text("a,b\n1,x\n")
+    with pytest.raises(ValueError, match="not a CSV file of numbers with a header row"):
+        read_columns(tmp_path / "bad.csv")
+    with pytest.raises(ValueError, match="unknown input format '.txt'"):
+        read_columns(tmp_path / "events.txt")
     with pytest.raises(ValueError, match=r"expects 8 inputs per event .* got an array of shape \(200, 7\)"):
         model.predict(matrix[:, :7])
     del data[model.inputs[3]]

@@ -10,7 +10,10 @@ import pytest
 from hepml.benchmark.columns import columns
 from hepml.core.atomic import load_npz, read_json, write_json
 from hepml.core.store import write_events
-from hepml.pipeline.kinds import KINDS, LoadedModel, ModelKind, ModelSpec, get_kind, register
+from hepml.core.training_data import TrainingData
+from hepml.pipeline.kinds.bdt import BdtKind
+from hepml.pipeline.kinds.observable import ObservableKind
+from hepml.pipeline.kinds.registry import KINDS, LoadedModel, ModelKind, ModelSpec, get_kind, register
 from hepml.pipeline.steps import score_cell, train_cell
 
 
@@ -69,3 +72,18 @@ def test_a_new_kind_runs_through_the_pipeline_steps_unchanged(tmp_path, toy_kind
     from hepml.core.roc import auc
 
     assert auc(scores["val_labels"], scores["val_scores"]) > 0.75
+
+
+def test_an_observable_turns_to_the_signal_side_and_a_bdt_refuses_proportions(tmp_path):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 500).astype(np.float32)
+    lower_for_signal = (rng.normal(size=500) - 2 * y)[:, None].astype(np.float32)
+    kind, spec = ObservableKind(), ModelSpec("observable", {"column": "obs_x"})
+    model, history = kind.train(spec, TrainingData(lower_for_signal, y, lower_for_signal, y), seed=0)
+    assert history == {"sign": -1.0} and kind.model_inputs(spec, ["obs_a", "obs_x"]) == ["obs_x"]
+    kind.save(spec, model, ["obs_x"], tmp_path / "o.model")
+    loaded = kind.load(tmp_path / "o.model", read_json(tmp_path / "o.model"))
+    assert np.array_equal(loaded.predict(np.array([[1.0], [3.0]], np.float32)), [-1.0, -3.0])
+    proportions = TrainingData(lower_for_signal, y, lower_for_signal, y, loss="llp")
+    with pytest.raises(ValueError, match="a BDT cannot learn from label proportions"):
+        BdtKind().train(ModelSpec("bdt", {}), proportions, seed=0)
