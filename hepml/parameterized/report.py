@@ -44,8 +44,8 @@ def rows(records: list[MetricRecord], held_out: list[float]) -> list[Row]:
     return [Row(m, s, m in held_out) for m, s in by_mass(records).items()]
 
 
-def write_parameterized_tables(records: list[MetricRecord], title: str, held_out: list[float], csv_path, md_path,
-                               tex_path) -> None:
+def write_parameterized_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path,
+                               held_out: list[float] = ()) -> None:
     table = rows(records, held_out)
     csv = []
     for r in table:
@@ -57,7 +57,7 @@ def write_parameterized_tables(records: list[MetricRecord], title: str, held_out
     write_tables(title, COLUMNS, table, csv, csv_path, md_path, tex_path)
 
 
-def auc_vs_mass_figure(records: list[MetricRecord], held_out: list[float], title: str):
+def auc_vs_mass_figure(records: list[MetricRecord], title: str, held_out: list[float] = ()):
     from ..core.plotting import plt
 
     table = rows(records, held_out)

@@ -1,70 +1,77 @@
-"""Each study's tables and figure, and each sample's feature plot, behind one entry point."""
+"""Each study's tables and figure, and each sample's feature plot, behind one entry point: the
+studies are rows of one table (:data:`STUDIES`), not branches."""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
 from ..core.records import MetricRecord
+from ..weak.tasks import TITLE as WEAK_TITLE
+
+
+@dataclass(frozen=True)
+class StudyReport:
+    """Where a study's report lives: its module, the function writing its CSV/Markdown/LaTeX tables
+    ``(records, title, csv, md, tex, **context)`` and the one drawing its figure ``(records, title,
+    **context)``; its titles from (dataset, source); the context keys its functions take."""
+
+    module: str
+    tables: str
+    figure: str
+    title: Callable[[str, str], str]
+    figure_title: Callable[[str, str], str] | None = None
+    context: tuple[str, ...] = ()
+
+    def function(self, name: str):
+        return getattr(importlib.import_module(self.module, __package__), name)
+
+
+STUDIES = {
+    "benchmark": StudyReport("..benchmark.report", "write_benchmark_tables", "roc_figure",
+                             lambda d, s: f"{d} ({s} events)", lambda d, s: f"{d} ({s})"),
+    "learning_curve": StudyReport("..benchmark.learning_curve", "write_learning_curve_tables", "learning_curve_figure",
+                                  lambda d, s: f"{d} learning curves ({s} events)"),
+    "parameterized": StudyReport("..parameterized.report", "write_parameterized_tables", "auc_vs_mass_figure",
+                                 lambda d, s: "Parameterized network against dedicated networks (HIGGS-like, pythia events)",
+                                 context=("held_out",)),
+    "jets": StudyReport("..jets.report", "write_jet_tables", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
+    "weak": StudyReport("..weak.report", "write_weak_tables", "auc_vs_gap_figure",
+                        lambda d, s: WEAK_TITLE),
+}
+
+
+def study_report(study: str) -> StudyReport:
+    if study not in STUDIES:
+        raise ValueError(f"unknown study {study!r}; expected one of {tuple(STUDIES)}")
+    return STUDIES[study]
 
 
 def title(study: str, dataset: str, source: str) -> str:
-    if study == "benchmark":
-        return f"{dataset} ({source} events)"
-    if study == "learning_curve":
-        return f"{dataset} learning curves ({source} events)"
-    if study == "parameterized":
-        return "Parameterized network against dedicated networks (HIGGS-like, pythia events)"
-    if study == "jets":
-        return f"quark/gluon ({source})"
-    from ..weak.report import TITLE
+    return study_report(study).title(dataset, source)
 
-    return TITLE
+
+def _context(report: StudyReport, held_out) -> dict:
+    given = {"held_out": list(held_out or [])}
+    return {k: given[k] for k in report.context}
 
 
 def write_study_tables(study: str, dataset: str, source: str, records: list[MetricRecord], csv_path, md_path,
                        tex_path, held_out: list[float] | None = None) -> None:
     """A study's CSV, Markdown and LaTeX tables (``held_out``: the parameterized study's held-out masses)."""
+    report = study_report(study)
     if not records:
         raise ValueError(f"no metric records for the {study} study of {dataset} ({source})")
-    if study == "parameterized":
-        from ..parameterized.report import write_parameterized_tables
-
-        return write_parameterized_tables(records, title(study, dataset, source), held_out or [], csv_path, md_path,
-                                          tex_path)
-    if study == "benchmark":
-        from ..benchmark.report import write_benchmark_tables as write
-    elif study == "learning_curve":
-        from ..benchmark.learning_curve import write_learning_curve_tables as write
-    elif study == "jets":
-        from ..jets.report import write_jet_tables as write
-    elif study == "weak":
-        from ..weak.report import write_weak_tables as write
-    else:
-        raise ValueError(f"unknown study {study!r}")
-    write(records, title(study, dataset, source), csv_path, md_path, tex_path)
+    report.function(report.tables)(records, report.title(dataset, source), csv_path, md_path, tex_path,
+                                   **_context(report, held_out))
 
 
 def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord],
                  held_out: list[float] | None = None):
-    if study == "parameterized":
-        from ..parameterized.report import auc_vs_mass_figure
-
-        return auc_vs_mass_figure(records, held_out or [], title(study, dataset, source))
-    if study == "benchmark":
-        from ..benchmark.report import roc_figure
-
-        return roc_figure(records, f"{dataset} ({source})")
-    if study == "learning_curve":
-        from ..benchmark.learning_curve import learning_curve_figure
-
-        return learning_curve_figure(records, title(study, dataset, source))
-    if study == "jets":
-        from ..jets.report import curves_figure
-
-        return curves_figure(records, title(study, dataset, source))
-    if study == "weak":
-        from ..weak.report import auc_vs_gap_figure
-
-        return auc_vs_gap_figure(records)
-    raise ValueError(f"unknown study {study!r}")
+    report = study_report(study)
+    figure_title = (report.figure_title or report.title)(dataset, source)
+    return report.function(report.figure)(records, figure_title, **_context(report, held_out))
 
 
 def features_figure(dataset: str, source: str, path, half_width: float):

@@ -192,11 +192,8 @@ def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None
     from ..core.metrics import classifier_metrics
 
     m = classifier_metrics(scores["val_scores"], scores["val_labels"], scores["test_scores"], scores["test_labels"],
-                           significance, where)
-    return MetricRecord(cell=cell, seed=seed, auc=m["auc"], n_test=m["n_test"], n_background=m["n_background"],
-                        rejection_50=m["rejection_50"], roc=Roc(**m["roc"]), train_events=train_events,
-                        z_binned=m.get("z_binned"), z_paper=m.get("z_paper"), z_best_threshold=m.get("z_best_threshold"),
-                        best_threshold=m.get("best_threshold"))
+                           significance, where)   # named as the record's fields
+    return MetricRecord(cell=cell, seed=seed, roc=Roc(**m.pop("roc")), train_events=train_events, **m)
 
 
 def metrics_cell(cell: Cell, seeds: list[int], score_paths: list, history_paths: list, significance: dict | None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..core.plotting import plt
 from ..core.records import MetricRecord
 from ..core.tables import Column, Summary, pm, summarise, write_tables
-from .tasks import method_and_fractions
+from .tasks import TITLE, method_and_fractions
 
 
 def summary_rows(records: list[MetricRecord]) -> list[Summary]:
@@ -39,7 +39,6 @@ def columns(rows: list[Summary]) -> list[Column]:
             Column("gap to supervised", _gap_to_supervised(rows))]
 
 
-TITLE = "Weak supervision on quark/gluon jets (AUC on truth-labelled test jets)"
 
 
 def write_weak_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
@@ -53,7 +52,7 @@ def write_weak_tables(records: list[MetricRecord], title: str, csv_path, md_path
     write_tables(title, columns(rows), rows, csv, csv_path, md_path, tex_path)
 
 
-def auc_vs_gap_figure(records: list[MetricRecord]):
+def auc_vs_gap_figure(records: list[MetricRecord], title: str = TITLE):
     rows = summary_rows(records)
     fig, ax = plt.subplots(figsize=(8, 6))
     for method in ("cwola", "llp"):
@@ -69,5 +68,6 @@ def auc_vs_gap_figure(records: list[MetricRecord]):
             ax.axhline(auc, color="black", ls="--", label="fully supervised")
     ax.set_xlabel(r"$|f_1 - f_2|$ (quark fractions of the two mixtures)")
     ax.set_ylabel("AUC on truth-labelled test jets")
+    ax.set_title(title, fontsize=13)
     ax.legend(fontsize=13)
     return fig

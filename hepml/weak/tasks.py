@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+TITLE = "Weak supervision on quark/gluon jets (AUC on truth-labelled test jets)"
 WEAK_TASK = re.compile(r"^(cwola|llp)_([0-9.]+)_([0-9.]+)$")
 
 
