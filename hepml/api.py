@@ -63,7 +63,7 @@ def read_columns(path: str | os.PathLike) -> dict[str, np.ndarray]:
     if suffix == ".npz":
         from .core.atomic import load_npz
 
-        return dict(load_npz(path))
+        return load_npz(path, mmap=True)   # arrays per event (images) memory-mapped, read as needed
     if suffix == ".csv":
         table = np.genfromtxt(path, delimiter=",", names=True, dtype=np.float64, encoding="utf-8")
         if table.dtype.names is None or np.isnan(table.view((np.float64, len(table.dtype.names)))).any():
@@ -81,8 +81,6 @@ def load_model(path: str | os.PathLike, history: str | os.PathLike | None = None
     """The model saved at ``path`` (any kind); with its training ``history``, only if the model's
     SHA-256 equals the one recorded at training."""
     from .pipeline.models import load_model as load
-    from .pipeline.steps import check_trained_file
+    from .pipeline.steps import verified_model
 
-    if history is not None:
-        check_trained_file(path, history)
-    return Model(load(path), path)
+    return Model(load(path) if history is None else verified_model(path, history), path)

@@ -11,7 +11,7 @@ import vector
 from hepml.benchmark.generation import ragged
 from hepml.benchmark.generation.detector import btag_levels, reconstruct
 from hepml.benchmark.generation.features import neutrino_pz, super_razor
-from hepml.core.pythia import GeneratedBatch, Particles, parse_message_statistics
+from hepml.core.pythia import GeneratedBatch, Particles, make_pythia, parse_message_statistics
 from hepml.benchmark.generation.processes import process_variants
 from hepml.benchmark.generation.shards import generate_shard, merge_records
 from hepml.benchmark.generation.validation import (
@@ -217,18 +217,12 @@ def parton_level_acceptance(dataset: str, process: str, n_events: int = 2000) ->
     no shower, no hadrons, no detector): HIGGS-like, the one e/mu and the four quarks inside
     pT > 20 GeV, |eta| < 2.5, times the probability that at least two of the four quarks are
     tagged at the card's loose working point (by the quarks' flavours); SUSY-like, both e/mu inside."""
-    import pythia8mc
-
     card = DET["btag"][DET["btag"]["working_point"]]
     inside = lambda x: x.pT() > 20 and abs(x.eta()) < 2.5  # noqa: E731
     passed = []
     variants = process_variants(dataset, process, GEN)
     for variant in variants:
-        pythia = pythia8mc.Pythia("", False)
-        for line in (*variant.settings, "PartonLevel:all = off", "HadronLevel:all = off", "Print:quiet = on",
-                     "Random:setSeed = on", "Random:seed = 3"):
-            pythia.readString(line)
-        assert pythia.init()
+        pythia = make_pythia([*variant.settings, "PartonLevel:all = off", "HadronLevel:all = off"], 3)
         for _ in range(n_events // len(variants)):
             assert pythia.next()
             final = [pythia.process[i] for i in range(pythia.process.size()) if pythia.process[i].isFinal()]
@@ -317,11 +311,8 @@ def ttbar_lo_cross_section_pb(sqrt_s: float, m_top: float = 173.0) -> float:
     ln tau, rapidity and cos theta)."""
     import pythia8mc
 
-    pythia = pythia8mc.Pythia("", False)
-    for line in (f"Beams:eCM = {sqrt_s}", "Top:qqbar2ttbar = on", "PartonLevel:all = off",
-                 "HadronLevel:all = off", "Print:quiet = on"):
-        pythia.readString(line)
-    assert pythia.init()
+    pythia = make_pythia([f"Beams:eCM = {sqrt_s}", "Top:qqbar2ttbar = on", "PartonLevel:all = off",
+                          "HadronLevel:all = off"], 0)
     pdf = pythia.getPDFPtr(2212)
     strong = pythia8mc.AlphaStrong()
     strong.init(pythia.settings.parm("SigmaProcess:alphaSvalue"), pythia.settings.mode("SigmaProcess:alphaSorder"), 6, False)

@@ -225,7 +225,6 @@ def n_entries(path: str | os.PathLike, tree: str = TREE) -> int:
         return _tree(f, path, tree).num_entries
 
 
-
 def _read_chunk(t, path: Path, columns: list[str], jagged: dict[str, list[str]], start: int, stop: int) -> dict:
     branches = [c for c in columns if c not in jagged] + [f"{c}_{f}" for c in jagged for f in jagged[c]]
     try:

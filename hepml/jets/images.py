@@ -21,7 +21,8 @@ import numpy as np
 CHARGED = np.array([11, 13, 211, 321, 2212, 3112, 3222, 3312, 3334, 411, 431])
 
 
-def _flat(constituents):
+def flat_constituents(constituents):
+    """(counts, pt, y, phi, pid) of awkward constituents as flat numpy arrays (float64 kinematics)."""
     counts = ak.to_numpy(ak.num(constituents))
     get = lambda f: ak.to_numpy(ak.flatten(constituents[f])).astype(np.float64)  # noqa: E731
     return counts, get("pt"), get("y"), get("phi"), ak.to_numpy(ak.flatten(constituents["pid"]))
@@ -79,7 +80,7 @@ def jet_images(constituents, npix: int = 33, half_width: float = 0.4, channels: 
 
 
 def _images(constituents, npix, half_width, channels, steps, jet_y, jet_phi) -> np.ndarray:
-    counts, pt, y, phi, pid = _flat(constituents)
+    counts, pt, y, phi, pid = flat_constituents(constituents)
     n_jets = len(counts)
     jet = np.repeat(np.arange(n_jets), counts)
     if "center" not in steps:

@@ -8,10 +8,9 @@ with more, only the hardest ``max_particles`` are kept.
 
 from __future__ import annotations
 
-import awkward as ak
 import numpy as np
 
-from .images import preprocess_coordinates
+from .images import flat_constituents, preprocess_coordinates
 
 MAX_PARTICLES = 96   # keeps every particle of all but the busiest gluon jets (README, "Quark/gluon jets")
 FEATURES = ("z", "y_rel", "phi_rel")
@@ -19,8 +18,7 @@ FEATURES = ("z", "y_rel", "phi_rel")
 
 def particle_arrays(constituents, max_particles: int = MAX_PARTICLES) -> np.ndarray:
     """(jets, max_particles, 3) float32 arrays of awkward ``constituents`` (pt, y, phi per particle)."""
-    counts = ak.to_numpy(ak.num(constituents))
-    pt, y, phi = (ak.to_numpy(ak.flatten(constituents[f])).astype(np.float64) for f in ("pt", "y", "phi"))
+    counts, pt, y, phi, _ = flat_constituents(constituents)
     n_jets = len(counts)
     jet = np.repeat(np.arange(n_jets), counts)
     y_rel, phi_rel = preprocess_coordinates(pt, y, phi, jet, n_jets, ("center",))

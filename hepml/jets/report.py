@@ -39,8 +39,9 @@ def write_jet_tables(records: list[MetricRecord], title: str, csv_path, md_path,
 
 def curves_figure(records: list[MetricRecord], title: str):
     """Gluon rejection and SIC = eps_q / sqrt(eps_g) against quark efficiency; the median-AUC seed
-    of each tagger (trained taggers solid, single observables dashed). Points whose gluon efficiency rests on fewer than 10 test gluon jets are left
-    out: there 1/eps_g and the SIC are counting noise."""
+    of each tagger (trained taggers solid, single observables dashed). Points whose gluon
+    efficiency rests on fewer than 10 test gluon jets are left out: there 1/eps_g and the SIC are
+    counting noise."""
     fig, (ax_roc, ax_sic) = plt.subplots(1, 2, figsize=(15, 6.5))
     colours = plt.get_cmap("tab10").colors   # one colour per tagger (style cycles repeat after six)
     for i, s in enumerate(summary_rows(records)):

@@ -30,6 +30,9 @@ def benchmark_cells(config: dict) -> list[Cell]:
             for d in config["datasets"] for f in config["feature_sets"] for m in config["models"]]
 
 
+TAGGER_INPUTS = {"cnn": "images", "pfn": "particles"}   # the networks among the taggers; the others read observables
+
+
 def jet_cells(config: dict) -> list[Cell]:
     jets = config["jets"]
     if not jets["enabled"]:
@@ -37,9 +40,6 @@ def jet_cells(config: dict) -> list[Cell]:
     src = jets["source"]
     taggers = [Cell("jets", "qg", src, TAGGER_INPUTS.get(t, "observables"), t, "all") for t in jets["taggers"]]
     return taggers + [Cell("jets", "qg", src, "observables", o, "all") for o in OBSERVABLES]
-
-
-TAGGER_INPUTS = {"cnn": "images", "pfn": "particles"}   # the other taggers read the observables
 
 
 def decimal(x: float) -> str:
@@ -105,7 +105,7 @@ def all_cells(config: dict) -> list[Cell]:
             + parameterized_cells(config))
 
 
-STUDY_NETWORKS = ("cnn", "pfn", "dense", "param", "dedicated")
+STUDY_NETWORKS = (*TAGGER_INPUTS, "dense", "param", "dedicated")
 
 
 def network_models(config: dict) -> list[str]:

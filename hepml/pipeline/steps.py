@@ -26,9 +26,9 @@ import numpy as np
 from ..core.atomic import load_npz, read_json, save_npz, sha256sum, write_json
 from ..core.config import property_default
 from ..core.records import Cell, MetricRecord, Roc, write_record
-from .inputs import input_names, load_inputs, load_masses, select_inputs
 from ..core.training_data import TrainingData
 from ..weak.tasks import WEAK_TASK
+from .inputs import input_names, load_inputs, load_masses, select_inputs
 from .models import ModelSpec, can_train_together, load_model, save_model, train_ensemble, train_model
 
 log = logging.getLogger(__name__)

@@ -39,8 +39,6 @@ def columns(rows: list[Summary]) -> list[Column]:
             Column("gap to supervised", _gap_to_supervised(rows))]
 
 
-
-
 def write_weak_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
     rows = summary_rows(records)
     csv = []

@@ -29,22 +29,19 @@ def particle_statistics(x: np.ndarray, chunk: int = 50_000) -> tuple[np.ndarray,
     return mean, np.sqrt(np.maximum(squares / max(n, 1) - mean**2, 0))
 
 
+def _relu_layers(widths: list[int]) -> list[nn.Module]:
+    """Linear + ReLU from each width to the next."""
+    return [m for w_in, w_out in zip(widths, widths[1:]) for m in (nn.Linear(w_in, w_out), nn.ReLU())]
+
+
 class ParticleFlowNetwork(nn.Module):
     """Phi on each particle, a masked sum over particles, F on the sum: one logit per jet."""
 
     def __init__(self, features: int, mean, std, phi: list[int], f: list[int], dropout: float = 0.0):
         super().__init__()
         self.standardize = Standardize(mean, std, min_std=1e-6)
-        layers, width = [], features
-        for size in phi:
-            layers += [nn.Linear(width, size), nn.ReLU()]
-            width = size
-        self.phi = nn.Sequential(*layers)
-        layers = []
-        for size in f:
-            layers += [nn.Linear(width, size), nn.ReLU()]
-            width = size
-        self.f = nn.Sequential(*layers, nn.Dropout(dropout), nn.Linear(width, 1))
+        self.phi = nn.Sequential(*_relu_layers([features, *phi]))
+        self.f = nn.Sequential(*_relu_layers([phi[-1], *f]), nn.Dropout(dropout), nn.Linear(f[-1], 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         real = (x[..., :1] > 0).to(x.dtype)            # padding rows have z = 0
