@@ -22,9 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from hepml.benchmark.generation.detector import reconstruct
-from hepml.benchmark.generation.processes import process_variants
+from hepml.benchmark.generation.recipes import RECIPES, process_variants, recipe
 from hepml.benchmark.generation.shards import _batch_output
-from hepml.benchmark.generation.truth import higgs_truth, susy_truth
 from hepml.core.config import SCHEMA, validate_config
 from hepml.core.pythia import _capture_stdout, flatten_batch, make_pythia, shard_seed
 from hepml.core.store import StoreWriter
@@ -69,8 +68,7 @@ def chain_stages(dataset, process, variants, per_variant, base, detector, batch_
                     batch = timed(STAGES[0], pythia.nextBatch, k, "skip")
                 gen = timed(STAGES[1], flatten_batch, batch)
                 reco = timed(STAGES[2], reconstruct, gen, detector, rng)
-                truth = timed(STAGES[3], higgs_truth if dataset == "higgs" else susy_truth,
-                              *((gen, variant.leptonic_charge) if dataset == "higgs" else (gen,)))
+                truth = timed(STAGES[3], recipe(dataset).truth, gen, variant)
                 trees = timed(STAGES[4], _batch_output, dataset, process, reco, truth, detector)
                 for tree, data in trees.items():
                     timed(STAGES[5], writer.extend, data, tree)
@@ -80,7 +78,7 @@ def chain_stages(dataset, process, variants, per_variant, base, detector, batch_
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--dataset", default="higgs", choices=["higgs", "susy"])
+    p.add_argument("--dataset", default="higgs", choices=sorted(RECIPES))
     p.add_argument("--process", default="background", choices=["signal", "background"])
     p.add_argument("--events", type=int, default=4000)
     p.add_argument("--batch-size", type=int, default=2000, help="events per nextBatch call, as in the workflow")

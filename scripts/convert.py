@@ -3,12 +3,13 @@
 import argparse
 
 from hepml.core.cli import run_main
+from hepml.core.datasets import REGISTRY, sources
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--source", required=True, choices=["uci", "energyflow"])
-    p.add_argument("--dataset", required=True, choices=["higgs", "susy", "qg"])
+    p.add_argument("--source", required=True, choices=[s for s in sources() if s != "pythia"])
+    p.add_argument("--dataset", required=True, choices=[d.name for d in REGISTRY.values() if len(d.sources) > 1])
     p.add_argument("--inputs", nargs="+", required=True)
     p.add_argument("--stamps", nargs="+", required=True, help="each input's verification stamp, re-checked first")
     p.add_argument("--max-events", type=int, required=True, help="0 for all")

@@ -4,13 +4,14 @@ import argparse
 
 from hepml.core.atomic import read_json, write_json, write_text
 from hepml.core.cli import json_arg, run_main
+from hepml.benchmark.generation.recipes import RECIPES
 from hepml.benchmark.generation.validation import report_figure, report_markdown, validation_report
 from hepml.core.plotting import save
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--dataset", required=True, choices=["higgs", "susy"])
+    p.add_argument("--dataset", required=True, choices=sorted(RECIPES))
     p.add_argument("--shards", nargs="+", required=True)
     p.add_argument("--record", required=True, help="the sample's generation record (JSON)")
     p.add_argument("--detector", type=json_arg, required=True)

@@ -31,7 +31,7 @@ def susy_sample(path, n: int, seed: int, shift: float = 0.8) -> dict:
     ``shift`` for signal; returns the columns written."""
     import numpy as np
 
-    from hepml.benchmark.columns import columns
+    from hepml.core.datasets import columns
     from hepml.core.store import write_events
 
     rng = np.random.default_rng(seed)

@@ -10,7 +10,7 @@ import yaml
 
 import hepml
 from hepml.api import Model, read_columns
-from hepml.benchmark.columns import feature_set
+from hepml.core.datasets import feature_set
 from hepml.core.atomic import load_npz, write_json
 from hepml.core.config import property_default
 from hepml.core.roc import auc

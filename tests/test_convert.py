@@ -5,7 +5,7 @@ import pytest
 
 from hepml.benchmark.uci import convert_csv
 from hepml.benchmark.csvparse import CSVFormatError
-from hepml.benchmark.columns import columns
+from hepml.core.datasets import columns
 from hepml.core.store import read_events, read_matrix
 from tests.conftest import uci_text
 

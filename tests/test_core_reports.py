@@ -12,7 +12,7 @@ from hepml.core.metrics import classifier_metrics
 from hepml.core.provenance import build_manifest, run_files, snakemake_records
 from hepml.core.records import Cell, MetricRecord, Roc, read_record, record_from_dict, write_record
 from hepml.core.roc import auc, rejection_at, roc_curve, thinned_roc
-from hepml.core.tables import Summary, mean_std, summarise, to_latex, to_markdown
+from hepml.core.tables import Summary, Table, mean_std, summarise
 from hepml.pipeline.reports import study_figure, write_study_tables
 
 
@@ -146,6 +146,6 @@ def test_markdown_and_latex_render_the_same_rows():
     from hepml.core.tables import Column
 
     cols = [Column("model", lambda s: s.cell.model), Column("AUC", lambda s: f"{s.stat('auc')[0]:.2f}")]
-    assert to_markdown("T", cols, rows).splitlines()[-1] == "| bdt | 0.70 |"
-    assert to_latex("T_1", cols, rows).splitlines()[2] == r"\caption{T\_1}"
+    assert Table("T", cols, rows).markdown().splitlines()[-1] == "| bdt | 0.70 |"
+    assert Table("T_1", cols, rows).latex().splitlines()[2] == r"\caption{T\_1}"
     assert isinstance(rows[0], Summary)

@@ -106,3 +106,36 @@ def test_hepdata_refuses_long_names_and_reports_what_does_not_validate(tmp_path,
     with pytest.raises(ValueError, match=r"HEPData submission does not validate: table_1.yaml: independent_variables"):
         write_submission({("benchmark", "higgs", "pythia"): _records("benchmark")}, tmp_path / "a.tar.gz")
     assert not (tmp_path / "a.tar.gz").exists()
+
+
+@pytest.mark.parametrize("study, dataset, cell", [
+    ("benchmark", "higgs", lambda c: Cell("benchmark", "higgs", "pythia", ("low", "high")[c % 2], ("bdt", "deep")[c // 2], "all")),
+    ("jets", "qg", lambda c: Cell("jets", "qg", "pythia", "images", f"tagger{c}", "all")),
+    ("weak", "qg", lambda c: Cell("weak", "qg", "pythia", "observables", "shallow", ("supervised", "cwola_0.8_0.2",
+                                                                                     "llp_0.7_0.3", "cwola_0.6_0.4")[c])),
+    ("parameterized", "hpar", lambda c: Cell("parameterized", "hpar", "pythia", *(("complete_mass", "param", "param"),
+                                             ("complete", "dedicated", "m375"))[c % 2], ("m325", "m375")[c // 2])),
+])
+def test_one_table_description_gives_markdown_latex_csv_and_hepdata_the_same_columns(study, dataset, cell):
+    """Each study describes its table once: the printed columns are Markdown's and LaTeX's headers,
+    every column's fields are the CSV's, its key columns and averaged metrics are HEPData's variables."""
+    from hepml.pipeline.hepdata import study_table as hepdata_table
+    from hepml.pipeline.reports import study_table
+
+    records = _records(study, 4, cell=cell, significance=study != "jets")
+    table = study_table(study, dataset, "pythia", records, held_out=[325.0])
+    shown = [c.header for c in table.columns if c.shown]
+    assert table.markdown().splitlines()[2] == "| " + " | ".join(shown) + " |"
+    latex = table.latex().splitlines()
+    assert latex[5].count(" & ") == len(shown) - 1 and len(latex) == 7 + len(table.rows) + 3
+    rows = table.csv_rows()
+    assert len(rows) == len(table.rows) and list(rows[0]) == [k for c in table.columns for k in c.fields(table.rows[0])]
+    assert table.csv().splitlines()[0] == ",".join(rows[0])
+    made = hepdata_table("T", "d", table)
+    independent = [v.name for v in made.variables if v.is_independent]
+    dependent = [v.name for v in made.variables if not v.is_independent]
+    assert independent == [c.header for c in table.columns if c.key]
+    assert dependent == [c.hepdata_name for c in table.columns if c.value and None not in c.value(table.rows[0])]
+    assert dependent and dependent[0].startswith("AUC")
+    auc = next(c for c in table.columns if c.value and c.hepdata_name.startswith("AUC"))
+    assert made.variables[len(independent)].values == [pytest.approx(auc.value(r)[0]) for r in table.rows]

@@ -3,12 +3,11 @@ read back from the store, recomputed here from the float32 low-level columns alo
 implementation written from the definitions (plain numpy, explicit Lorentz boosts, a bisection for
 the super-razor condition; no call of hepml's feature code), equal within float32 rounding."""
 
-import json
 
 import numpy as np
 import pytest
 
-from hepml.benchmark.columns import HIGH_LEVEL, LOW_LEVEL
+from hepml.core.datasets import get_dataset
 from hepml.benchmark.generation.shards import generate_shard
 from hepml.core.store import read_store
 from tests.helpers import default_config
@@ -90,7 +89,7 @@ def test_higgs_high_level_features_are_functions_of_the_low_level_columns(stored
     nu_pz = neutrino_pz(lep, mx, my)
     nu = np.column_stack([np.sqrt(mx**2 + my**2 + nu_pz**2), mx, my, nu_pz])
     w_lep = lep + nu
-    want = {k: np.empty(n) for k in HIGH_LEVEL["higgs"]}
+    want = {k: np.empty(n) for k in get_dataset("higgs").high_level}
     for i in range(n):
         # b pair: the two highest tag levels among the four leading jets, the leading one on a tie
         order = sorted(range(4), key=lambda j: (-tags[i, j], j))
@@ -105,7 +104,7 @@ def test_higgs_high_level_features_are_functions_of_the_low_level_columns(stored
         want["m_bb"][i] = mass(b1 + b2)
         want["m_wbb"][i] = max(mass(w_had + b1 + b2), mass(w_lep[i] + b1 + b2))
         want["m_wwbb"][i] = mass(w_had + w_lep[i] + b1 + b2)
-    for k in HIGH_LEVEL["higgs"]:
+    for k in get_dataset("higgs").high_level:
         assert_float32_equal(d[k], want[k], k)
     # the b pair is tagged in every event: the selection asks for two tags among the four leading jets
     assert np.all(np.sort(tags, axis=1)[:, -2] >= 1)
@@ -167,7 +166,7 @@ def test_susy_high_level_features_are_functions_of_the_low_level_columns(stored)
             "axial_met": -met * np.cos(dphi(np.arctan2(ll[:, 2], ll[:, 1]), phi)),
             "m_tr_2": m_tr, "r": m_tr / razor["m_r"],
             "mt2": mt2(0.0, l1[:, 1], l1[:, 2], 0.0, l2[:, 1], l2[:, 2], mx, my, 0.0, 0.0), **razor}
-    for k in HIGH_LEVEL["susy"]:
+    for k in get_dataset("susy").high_level:
         if k in ("s_r", "m_delta_r"):   # the bisection ends 1e-12 from the root: still far below float32
             assert_float32_equal(d[k], want[k], k)
         elif k in ("dphi_r_b", "cos_theta_r1", "axial_met"):   # angles and projections near zero
@@ -203,4 +202,4 @@ def test_mt2_reference_agrees_with_a_brute_force_minimisation(stored):
 def test_low_level_columns_are_the_only_inputs(stored):
     """The store's feature columns are exactly the UCI layout: nothing else rides along."""
     for dataset in ("higgs", "susy"):
-        assert set(stored[dataset]) == {"label", *LOW_LEVEL[dataset], *HIGH_LEVEL[dataset]}
+        assert set(stored[dataset]) == {"label", *get_dataset(dataset).low_level, *get_dataset(dataset).high_level}

@@ -12,7 +12,7 @@ from hepml.benchmark.generation import ragged
 from hepml.benchmark.generation.detector import btag_levels, reconstruct
 from hepml.benchmark.generation.features import neutrino_pz, super_razor
 from hepml.core.pythia import GeneratedBatch, Particles, make_pythia, parse_message_statistics
-from hepml.benchmark.generation.processes import process_variants
+from hepml.benchmark.generation.recipes import HIGGS, SUSY, process_variants
 from hepml.benchmark.generation.shards import generate_shard, merge_records
 from hepml.benchmark.generation.validation import (
     btag_efficiencies, endpoints, half_sample_mode, load_shards, mass_peaks,
@@ -62,7 +62,7 @@ PHYSICS_PEAKS = {
 
 def test_every_higgs_mass_peaks_where_physics_puts_it(samples):
     loaded = load_shards([str(samples["higgs", p][0]) for p in ("signal", "background")])
-    rows = {r["feature"]: r for r in mass_peaks(loaded)}
+    rows = {r["feature"]: r for r in mass_peaks(loaded, HIGGS.peaks)}
     assert rows["m_bb"]["truth_peak"] == pytest.approx(125, abs=1) and rows["m_wbb"]["truth_peak"] == pytest.approx(325, abs=3)
     assert rows["m_wwbb"]["truth_peak"] == pytest.approx(425, abs=3) and rows["m_jjj"]["truth_peak"] == pytest.approx(172.5, abs=3)
     jet = DET["jet"]
@@ -107,7 +107,7 @@ def test_wbb_peaks_at_the_charged_higgs_whichever_w_decays_to_leptons(samples):
 
 def test_susy_endpoints_of_w_pairs(samples):
     loaded = load_shards([str(samples["susy", p][0]) for p in ("signal", "background")])
-    assert all(r["inside"] for r in endpoints(loaded)), endpoints(loaded)
+    assert all(r["inside"] for r in endpoints(loaded, SUSY.endpoints)), endpoints(loaded, SUSY.endpoints)
 
 
 def _random_dileptons(n, seed):

@@ -135,7 +135,7 @@ def test_a_deleted_model_is_remade_and_the_manifest_follows(e2e_copy):
 
 def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
     train = tmp_path / "train.root"
-    from hepml.benchmark.columns import columns
+    from hepml.core.datasets import columns
 
     cols = columns("susy")
     write_events(train, {c: (np.zeros(50, np.int32) if c == "label" else np.random.default_rng(0).normal(size=50))

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from hepml.benchmark.columns import columns
+from hepml.core.datasets import columns
 from hepml.core.atomic import load_npz, read_json, write_json
 from hepml.core.store import write_events
 from hepml.core.training_data import TrainingData

@@ -4,7 +4,7 @@ import awkward as ak
 import numpy as np
 import pytest
 
-from hepml.benchmark.columns import columns, feature_set
+from hepml.core.datasets import columns, feature_set
 from hepml.core.splits import merge_shuffled, split_ranges, split_store
 from hepml.core.store import StoreError, StoreWriter, n_entries, read_events, read_store, write_events
 

@@ -8,13 +8,13 @@ import torch
 
 from hepml.benchmark import learning_curve, paper
 from hepml.benchmark import report as benchmark
-from hepml.benchmark.columns import columns, feature_set
+from hepml.core.datasets import columns, feature_set
 from hepml.core.records import Cell, MetricRecord, Roc
 from hepml.core.store import write_events
 from hepml.jets import report as jets
 from hepml.jets.cnn import JetCNN
 from hepml.parameterized import report as parameterized
-from hepml.pipeline.inputs import input_names, load_inputs, load_masses, select_inputs
+from hepml.pipeline.inputs import input_names, load_inputs, load_parameter, select_inputs
 from hepml.weak import report as weak
 
 ROC = Roc([0.0, 0.5, 1.0], [0.0, 0.1, 1.0])
@@ -46,12 +46,12 @@ def test_the_benchmark_table_orders_cells_as_the_paper_and_averages_seeds():
     rows = benchmark.summary_rows(records)
     assert [(s.cell.model, s.cell.feature_set) for s in rows] == [("bdt", "low"), ("bdt", "high"), ("shallow", "low"),
                                                                  ("deep", "complete")]
-    csv = benchmark.csv_rows(rows)
+    csv = benchmark.benchmark_table(records, "T").csv_rows()
     deep = csv[-1]
     assert deep["auc"] == pytest.approx(0.71) and deep["auc_std"] == pytest.approx(0.01)   # sample std of .70 .71 .72
     assert deep["z_binned"] == pytest.approx(3.0) and deep["z_binned_std"] == pytest.approx(1.0)
     assert (deep["paper_auc"], deep["paper_auc_sd"], deep["paper_z"]) == (0.885, 0.002, 5.0)
-    assert [c.cell(rows[-1]) for c in benchmark.COLUMNS] == [
+    assert [c.text(rows[-1]) for c in benchmark.COLUMNS if c.shown] == [
         "deep", "complete", "0.710 ± 0.010", "0.885 (0.002)", "3.00 ± 1.00", "1.00 ± 0.00", "3.00 ± 0.00", "5.0"]
 
 
@@ -62,7 +62,7 @@ def test_the_learning_curve_keeps_one_point_per_size_and_the_full_split_for_a_ca
     records += [record(cell("all"), s, 0.71, train_events=5000) for s in (0, 1)]
     rows = learning_curve.summary_rows(records)
     assert [(s.cell.task, learning_curve.train_events(s)) for s in rows] == [("n1000", 1000), ("all", 5000)]
-    assert [c.header for c in learning_curve.COLUMNS][:3] == ["model", "features", "training events"]
+    assert [c.header for c in learning_curve.COLUMNS if c.shown][:3] == ["model", "features", "training events"]
 
 
 def test_the_jet_table_sorts_by_auc_and_counts_an_observable_once():
@@ -72,7 +72,7 @@ def test_the_jet_table_sorts_by_auc_and_counts_an_observable_once():
     records += [record(cell("bdt", "observables"), s, 0.82) for s in (0, 1, 2)]
     rows = jets.summary_rows(records)
     assert [(s.cell.model, s.n_seeds) for s in rows] == [("bdt", 3), ("cnn", 3), ("multiplicity", 1)]
-    assert jets.csv_rows(rows)[1] == {"tagger": "cnn", "inputs": "images", "n_seeds": 3, "auc": pytest.approx(0.81),
+    assert jets.jet_table(records, "T").csv_rows()[1] == {"tagger": "cnn", "inputs": "images", "n_seeds": 3, "auc": pytest.approx(0.81),
                                       "auc_std": pytest.approx(0.01), "rejection_50": pytest.approx(21.0),
                                       "rejection_50_std": pytest.approx(1.0)}
 
@@ -88,8 +88,8 @@ def test_the_weak_table_parses_tasks_and_measures_the_gap_to_supervised():
     rows = weak.summary_rows(records)
     assert [s.cell.task for s in rows] == ["supervised", "cwola_0.9_0.1", "cwola_0.6_0.4", "llp_0.7_0.3"]
     cols = weak.columns(rows)
-    assert [c.cell(rows[1]) for c in cols] == ["cwola", "0.90", "0.10", "0.80", "0.750 ± 0.000", "-0.050"]
-    assert cols[-1].cell(rows[0]) == "—"
+    assert [c.text(rows[1]) for c in cols if c.shown] == ["cwola", "0.90", "0.10", "0.80", "0.750 ± 0.000", "-0.050"]
+    assert cols[-1].text(rows[0]) == "—"
 
 
 def test_the_parameterized_table_pairs_both_networks_per_mass_and_marks_held_out_masses():
@@ -100,8 +100,8 @@ def test_the_parameterized_table_pairs_both_networks_per_mass_and_marks_held_out
     table = parameterized.rows(records, held_out=[425.0])
     assert [(r.mass, r.held_out, r.dedicated is None) for r in table] == [(375.0, False, False), (425.0, True, True),
                                                                           (500.0, False, False)]
-    assert [c.cell(table[1]) for c in parameterized.COLUMNS][:4] == ["425", "yes", "0.790 ± 0.000", "—"]
-    assert parameterized.COLUMNS[2].cell(table[0]) == f"0.805 ± {np.std([0.80, 0.81], ddof=1):.3f}"
+    assert [c.text(table[1]) for c in parameterized.COLUMNS][:4] == ["425", "yes", "0.790 ± 0.000", "—"]
+    assert parameterized.COLUMNS[2].text(table[0]) == f"0.805 ± {np.std([0.80, 0.81], ddof=1):.3f}"
 
 
 def test_inputs_of_each_dataset_by_name(tmp_path):
@@ -117,8 +117,8 @@ def test_inputs_of_each_dataset_by_name(tmp_path):
     assert x.shape == (50, len(feature_set("higgs", "complete")) + 1) and x.dtype == np.float32
     assert np.array_equal(x[:, -1], data["mass"]) and np.array_equal(y, data["label"])
     assert np.array_equal(x[:, 0], data[feature_set("higgs", "complete")[0]])
-    assert np.array_equal(load_masses("hpar", tmp_path / "h.root"), data["mass"])
-    assert load_masses("higgs", tmp_path / "h.root") is None
+    assert np.array_equal(load_parameter("hpar", tmp_path / "h.root"), data["mass"])
+    assert load_parameter("higgs", tmp_path / "h.root") is None
     names = input_names("hpar", "complete_mass")
     assert np.array_equal(select_inputs(x, names, ["mass", names[0]]), x[:, [-1, 0]])
     with pytest.raises(ValueError, match=r"inputs \['m_xyz'\] are not among"):

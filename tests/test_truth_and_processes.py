@@ -4,9 +4,8 @@ produced and how the W bosons decay) and the truth masses read off an event reco
 import numpy as np
 import pytest
 
-from hepml.benchmark.generation.processes import (
-    HADRONIC_W, LEPTONIC_W, chargino_pairs, process_variants, ttbar,
-)
+from hepml.benchmark.generation.processes import HADRONIC_W, LEPTONIC_W, chargino_pairs, ttbar
+from hepml.benchmark.generation.recipes import process_variants
 from hepml.benchmark.generation.truth import first_of, higgs_truth, susy_truth
 from hepml.core.pythia import GeneratedBatch, Particles
 from tests.helpers import default_config

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, summarise, write_tables
+from ..core.tables import Summary, Table, key, summarise
 from .paper import paper_values
 from .report import COLUMNS as BENCHMARK_COLUMNS
-from .report import FSET_ORDER, MODEL_ORDER, csv_rows as benchmark_csv_rows
+from .report import FSET_ORDER, MODEL_ORDER
 
 
 def summary_rows(records: list[MetricRecord]) -> list[Summary]:
@@ -35,13 +35,12 @@ def train_events(s: Summary) -> int:
     return int(round(np.mean([r.train_events for r in s.records])))
 
 
-COLUMNS = BENCHMARK_COLUMNS[:2] + [Column("training events", lambda s: str(train_events(s)))] + BENCHMARK_COLUMNS[2:]
+_AFTER = [c.header for c in BENCHMARK_COLUMNS].index("features") + 1   # the training size follows the feature set
+COLUMNS = [*BENCHMARK_COLUMNS[:_AFTER], key("training events", "train_events", train_events), *BENCHMARK_COLUMNS[_AFTER:]]
 
 
-def write_learning_curve_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
-    rows = summary_rows(records)
-    csv = [{**row, "train_events": train_events(s)} for s, row in zip(rows, benchmark_csv_rows(rows))]
-    write_tables(title, COLUMNS, rows, csv, csv_path, md_path, tex_path)
+def learning_curve_table(records: list[MetricRecord], title: str) -> Table:
+    return Table(title, COLUMNS, summary_rows(records))
 
 
 def learning_curve_figure(records: list[MetricRecord], title: str):

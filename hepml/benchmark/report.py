@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, pm, summarise, write_tables
+from ..core.tables import Column, Summary, Table, csv_only, key, stat, summarise
 from .paper import paper_values
 
 MODEL_ORDER = {"bdt": 0, "shallow": 1, "deep": 2}
@@ -20,15 +20,22 @@ def _paper_cells(s: Summary) -> dict:
     return paper_values(s.cell.dataset, s.cell.model, s.cell.feature_set)
 
 
+def _paper_auc(s: Summary) -> dict:
+    p = _paper_cells(s)
+    return {"paper_auc": p["auc"], "paper_auc_sd": p["auc_sd"]}
+
+
 COLUMNS = [
-    Column("model", lambda s: s.cell.model),
-    Column("features", lambda s: s.cell.feature_set),
-    Column("AUC", lambda s: pm(s.stat("auc"), 3)),
-    Column("paper AUC", lambda s: _paper(_paper_cells(s)["auc"], _paper_cells(s)["auc_sd"])),
-    Column("Z binned + MC stat.", lambda s: pm(s.stat("z_binned"), 2)),
-    Column("Z best cut", lambda s: pm(s.stat("z_best_threshold"), 2)),
-    Column("Z binned, paper def.", lambda s: pm(s.stat("z_paper"), 2)),
-    Column("paper Z", lambda s: _paper(_paper_cells(s)["z"], digits=1)),
+    csv_only("dataset", lambda s: s.cell.dataset),
+    key("model", "model", lambda s: s.cell.model),
+    key("features", "feature_set", lambda s: s.cell.feature_set),
+    csv_only("n_seeds", lambda s: s.n_seeds),
+    stat("AUC", "auc", 3),
+    Column("paper AUC", lambda s: _paper(_paper_cells(s)["auc"], _paper_cells(s)["auc_sd"]), _paper_auc),
+    stat("Z binned + MC stat.", "z_binned", 2, hepdata="Expected significance, binned (pyhf, background MC stat.)"),
+    stat("Z best cut", "z_best_threshold", 2, hepdata="Expected significance, best cut"),
+    stat("Z binned, paper def.", "z_paper", 2, hepdata="Expected significance, binned (paper's definition)"),
+    Column("paper Z", lambda s: _paper(_paper_cells(s)["z"], digits=1), lambda s: {"paper_z": _paper_cells(s)["z"]}),
 ]
 
 
@@ -39,20 +46,8 @@ def summary_rows(records: list[MetricRecord]) -> list[Summary]:
                                        FSET_ORDER.get(s.cell.feature_set, 9)))
 
 
-def csv_rows(rows: list[Summary]) -> list[dict]:
-    out = []
-    for s in rows:
-        paper = _paper_cells(s)
-        row = {"dataset": s.cell.dataset, "model": s.cell.model, "feature_set": s.cell.feature_set,
-               "n_seeds": s.n_seeds, **s.stats("auc", "z_binned", "z_best_threshold", "z_paper")}
-        row.update(paper_auc=paper["auc"], paper_auc_sd=paper["auc_sd"], paper_z=paper["z"])
-        out.append(row)
-    return out
-
-
-def write_benchmark_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
-    rows = summary_rows(records)
-    write_tables(title, COLUMNS, rows, csv_rows(rows), csv_path, md_path, tex_path)
+def benchmark_table(records: list[MetricRecord], title: str) -> Table:
+    return Table(title, COLUMNS, summary_rows(records))
 
 
 def roc_figure(records: list[MetricRecord], title: str):

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .csvparse import CSVFormatError, parse_block
-from .columns import columns as dataset_columns
+from ..core.datasets import columns as dataset_columns
 from ..core.store import StoreWriter
 
 

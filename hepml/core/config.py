@@ -345,8 +345,14 @@ SCHEMA = importlib.resources.files("hepml") / "config.schema.yaml"
 
 @functools.cache
 def _parsed_schema(path: str) -> dict:
+    """The schema, its registry-derived definitions (datasets, sources) filled in from the registry."""
+    from .datasets import schema_definitions
+
     with open(path) as f:
-        return yaml.safe_load(f)
+        schema = yaml.safe_load(f)
+    for name, values in schema_definitions().items():
+        schema.setdefault("definitions", {}).setdefault(name, {}).update(values)
+    return schema
 
 
 def load_schema(path: str | os.PathLike = SCHEMA) -> dict:

@@ -1,7 +1,8 @@
 """Summary tables over seeds, for every study: group metric records, average, render.
 
-A study describes its table as columns (a header and how to print a summary row) and its CSV
-fields; :func:`write_tables` writes the CSV, Markdown and LaTeX versions atomically.
+A study describes its table once, as columns (:class:`Column`: the printed cell, the CSV fields, the
+HEPData variable); :class:`Table` renders Markdown, LaTeX and CSV from them (HEPData:
+``hepml.pipeline.hepdata``) and :func:`write_tables` writes them atomically.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import csv
 import io
 import os
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -66,16 +67,96 @@ def pm(mean_and_std: tuple[float, float], digits: int) -> str:
     return f"{mean:.{digits}f} ± {std:.{digits}f}"
 
 
+def _no_fields(row) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Column:
-    header: str
-    cell: Callable[[Summary], str]
+    """One column of a study's table, for every format. ``header`` and ``text`` (the printed cell)
+    make the Markdown and LaTeX column (no header: CSV and HEPData only); ``fields`` gives the CSV
+    fields it contributes, in order; ``key`` marks a column that tells rows apart (a HEPData
+    independent variable); ``value`` gives (mean, std over seeds) of a HEPData dependent variable
+    named ``hepdata`` (default: the header)."""
+
+    header: str | None
+    text: Callable[[Any], str] | None = None
+    fields: Callable[[Any], dict] = _no_fields
+    key: bool = False
+    value: Callable[[Any], tuple] | None = None
+    hepdata: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.header is not None
+
+    @property
+    def hepdata_name(self) -> str:
+        return self.hepdata or self.header or ""
 
 
-def to_markdown(title: str, columns: list[Column], rows: list[Summary]) -> str:
-    lines = [f"### {title}", "", "| " + " | ".join(c.header for c in columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(c.cell(r) for c in columns) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+def key(header: str, field: str, get: Callable[[Any], object], show: Callable[[Any], str] | None = None) -> Column:
+    """A column that tells rows apart: printed as ``show`` (default ``str``), stored as ``field``."""
+    return Column(header, show or (lambda r: str(get(r))), lambda r: {field: get(r)}, key=True)
+
+
+def csv_only(field: str, get: Callable[[Any], object]) -> Column:
+    """A CSV field that the printed tables leave out (the dataset, the number of seeds)."""
+    return Column(None, None, lambda r: {field: get(r)})
+
+
+def stat(header: str | None, name: str, digits: int, of: Callable[[Any], Summary | None] = lambda r: r,
+         field: str | None = None, hepdata: str | None = None) -> Column:
+    """Mean ± std over seeds of the record field ``name`` of the row's summary (``of``: which
+    summary of the row; none gives a dash and empty fields); CSV fields ``field`` and ``field_std``."""
+    field = field or name
+
+    def mean_std_of(r) -> tuple:
+        s = of(r)
+        return s.stat(name) if s is not None else (None, None)
+
+    return Column(header, lambda r: "—" if of(r) is None else pm(of(r).stat(name), digits),
+                  lambda r: dict(zip((field, field + "_std"), mean_std_of(r))), value=mean_std_of, hepdata=hepdata)
+
+
+@dataclass
+class Table:
+    """A study's table: its title, columns and rows (summaries, or a study's own row objects),
+    rendered as Markdown, LaTeX and CSV here and as HEPData by ``hepml.pipeline.hepdata``."""
+
+    title: str
+    columns: list[Column]
+    rows: list
+
+    @property
+    def shown(self) -> list[Column]:
+        return [c for c in self.columns if c.shown]
+
+    def markdown(self) -> str:
+        cols = self.shown
+        lines = [f"### {self.title}", "", "| " + " | ".join(c.header for c in cols) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(c.text(r) for c in cols) + " |" for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def latex(self) -> str:
+        cols = self.shown
+        lines = [r"\begin{table}", r"\centering", rf"\caption{{{_latex(self.title)}}}",
+                 r"\begin{tabular}{ll" + "r" * (len(cols) - 2) + "}", r"\hline",
+                 " & ".join(_latex(c.header) for c in cols) + r" \\", r"\hline"]
+        lines += [" & ".join(_latex(c.text(r)) for c in cols) + r" \\" for r in self.rows]
+        lines += [r"\hline", r"\end{tabular}", r"\end{table}"]
+        return "\n".join(lines) + "\n"
+
+    def csv_rows(self) -> list[dict]:
+        return [{k: v for c in self.columns for k, v in c.fields(r).items()} for r in self.rows]
+
+    def csv(self) -> str:
+        rows = self.csv_rows()
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
 
 
 def _latex(text: str) -> str:
@@ -83,28 +164,9 @@ def _latex(text: str) -> str:
             .replace("≥", r"$\geq$").replace("|", r"$|$"))
 
 
-def to_latex(title: str, columns: list[Column], rows: list[Summary]) -> str:
-    lines = [r"\begin{table}", r"\centering", rf"\caption{{{_latex(title)}}}",
-             r"\begin{tabular}{ll" + "r" * (len(columns) - 2) + "}", r"\hline",
-             " & ".join(_latex(c.header) for c in columns) + r" \\", r"\hline"]
-    lines += [" & ".join(_latex(c.cell(r)) for c in columns) + r" \\" for r in rows]
-    lines += [r"\hline", r"\end{tabular}", r"\end{table}"]
-    return "\n".join(lines) + "\n"
-
-
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def write_tables(title: str, columns: list[Column], rows: list[Summary], csv_rows: list[dict],
-                 csv_path: str | os.PathLike | None = None, md_path: str | os.PathLike | None = None,
+def write_tables(table: Table, csv_path: str | os.PathLike | None = None, md_path: str | os.PathLike | None = None,
                  tex_path: str | os.PathLike | None = None) -> None:
     """Write whichever of the CSV, Markdown and LaTeX tables have a path."""
-    for path, render in ((csv_path, lambda: to_csv(csv_rows)), (md_path, lambda: to_markdown(title, columns, rows)),
-                         (tex_path, lambda: to_latex(title, columns, rows))):
+    for path, render in ((csv_path, table.csv), (md_path, table.markdown), (tex_path, table.latex)):
         if path is not None:
             write_text(path, render())

@@ -6,8 +6,9 @@ import numpy as np
 
 from ..core.plotting import plt
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, pm, summarise, write_tables
+from ..core.tables import Column, Summary, Table, csv_only, key, stat, summarise
 from .observables import OBSERVABLES as UNTRAINED   # single observables: one evaluation, no seeds
+
 MIN_GLUONS = 10   # curve points resting on fewer test gluon jets are not drawn
 
 
@@ -20,21 +21,16 @@ def summary_rows(records: list[MetricRecord]) -> list[Summary]:
 
 
 COLUMNS = [
-    Column("tagger", lambda s: s.cell.model),
-    Column("seeds", lambda s: str(s.n_seeds)),
-    Column("AUC", lambda s: pm(s.stat("auc"), 3)),
-    Column("gluon rejection at 50% quark eff.", lambda s: pm(s.stat("rejection_50"), 1)),
+    key("tagger", "tagger", lambda s: s.cell.model),
+    csv_only("inputs", lambda s: s.cell.feature_set),
+    Column("seeds", lambda s: str(s.n_seeds), lambda s: {"n_seeds": s.n_seeds}),
+    stat("AUC", "auc", 3),
+    stat("gluon rejection at 50% quark eff.", "rejection_50", 1, hepdata="Gluon rejection at 50% quark efficiency"),
 ]
 
 
-def csv_rows(rows: list[Summary]) -> list[dict]:
-    return [{"tagger": s.cell.model, "inputs": s.cell.feature_set, "n_seeds": s.n_seeds,
-             **s.stats("auc", "rejection_50")} for s in rows]
-
-
-def write_jet_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
-    rows = summary_rows(records)
-    write_tables(title, COLUMNS, rows, csv_rows(rows), csv_path, md_path, tex_path)
+def jet_table(records: list[MetricRecord], title: str) -> Table:
+    return Table(title, COLUMNS, summary_rows(records))
 
 
 def curves_figure(records: list[MetricRecord], title: str):

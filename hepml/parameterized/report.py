@@ -5,7 +5,7 @@ AUC against the mass with the held-out points marked."""
 from __future__ import annotations
 
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, pm, summarise, write_tables
+from ..core.tables import Column, Summary, Table, key, stat, summarise
 from .masses import mass_of
 
 
@@ -24,19 +24,18 @@ class Row:
         self.mass, self.param, self.dedicated, self.held_out = mass, summaries.get("param"), summaries.get("dedicated"), held_out
 
 
-def _stat(s: Summary | None, name: str, digits: int) -> str:
-    return "—" if s is None else pm(s.stat(name), digits)
+def _networks(header: str, name: str, digits: int, hepdata: str) -> list[Column]:
+    """The parameterized and the dedicated network's mean ± std of ``name``, side by side."""
+    return [stat(f"{header} param.", name, digits, lambda r: r.param, f"param_{name}", f"{hepdata}, parameterized"),
+            stat(f"{header} dedicated", name, digits, lambda r: r.dedicated, f"dedicated_{name}", f"{hepdata}, dedicated")]
 
 
 COLUMNS = [
-    Column("m(H0) [GeV]", lambda r: f"{r.mass:g}"),
-    Column("held out", lambda r: "yes" if r.held_out else "no"),
-    Column("AUC param.", lambda r: _stat(r.param, "auc", 3)),
-    Column("AUC dedicated", lambda r: _stat(r.dedicated, "auc", 3)),
-    Column("Z binned param.", lambda r: _stat(r.param, "z_binned", 2)),
-    Column("Z binned dedicated", lambda r: _stat(r.dedicated, "z_binned", 2)),
-    Column("Z best cut param.", lambda r: _stat(r.param, "z_best_threshold", 2)),
-    Column("Z best cut dedicated", lambda r: _stat(r.dedicated, "z_best_threshold", 2)),
+    key("m(H0) [GeV]", "mass", lambda r: r.mass, lambda r: f"{r.mass:g}"),
+    key("held out", "held_out", lambda r: r.held_out, lambda r: "yes" if r.held_out else "no"),
+    *_networks("AUC", "auc", 3, "AUC"),
+    *_networks("Z binned", "z_binned", 2, "Expected significance, binned (pyhf, background MC stat.)"),
+    *_networks("Z best cut", "z_best_threshold", 2, "Expected significance, best cut"),
 ]
 
 
@@ -44,17 +43,8 @@ def rows(records: list[MetricRecord], held_out: list[float]) -> list[Row]:
     return [Row(m, s, m in held_out) for m, s in by_mass(records).items()]
 
 
-def write_parameterized_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path,
-                               held_out: list[float] = ()) -> None:
-    table = rows(records, held_out)
-    csv = []
-    for r in table:
-        row = {"mass": r.mass, "held_out": r.held_out}
-        for name, s in (("param", r.param), ("dedicated", r.dedicated)):
-            for key in ("auc", "z_binned", "z_best_threshold"):
-                row[f"{name}_{key}"], row[f"{name}_{key}_std"] = s.stat(key) if s else (None, None)
-        csv.append(row)
-    write_tables(title, COLUMNS, table, csv, csv_path, md_path, tex_path)
+def parameterized_table(records: list[MetricRecord], title: str, held_out: list[float] = ()) -> Table:
+    return Table(title, COLUMNS, rows(records, held_out))
 
 
 def auc_vs_mass_figure(records: list[MetricRecord], title: str, held_out: list[float] = ()):

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..core.atomic import atomic_output
 from ..core.records import MetricRecord
-from ..core.tables import Summary, summarise
+from ..core.tables import Summary, Table, summarise
+from . import reports
 
 ABSTRACT = ("Results of the hepml workflow: deep learning for the HIGGS and SUSY benchmarks of Baldi, "
             "Sadowski, Whiteson (Nature Commun. 5 (2014) 4308), quark/gluon jet tagging, weak supervision, "
@@ -43,36 +44,34 @@ def _name(text: str) -> str:
     return text
 
 
-def _dependent(name: str, summaries: list[Summary], field: str, units: str = ""):
+def study_table(name: str, description: str, table: Table):
+    """A HEPData table of one study's table (the same columns as its CSV, Markdown and LaTeX): each
+    key column an independent variable, each averaged metric a dependent variable with the
+    standard deviation over seeds as its symmetric uncertainty."""
+    from hepdata_lib import Table as HepdataTable
     from hepdata_lib import Uncertainty, Variable
 
-    var = Variable(name, is_independent=False, is_binned=False, units=units)
-    means, stds = zip(*(s.stat(field) for s in summaries))
-    var.values = [float(m) for m in means]
-    unc = Uncertainty("std. dev. over seeds", is_symmetric=True)
-    unc.values = [float(x) for x in stds]
-    var.add_uncertainty(unc)
-    return var
-
-
-def study_table(name: str, description: str, summaries: list[Summary]):
-    """A HEPData table of one study: rows are cells, columns the averaged metrics."""
-    from hepdata_lib import Table, Variable
-
-    table = Table(name)
-    table.description = description
-    table.keywords["observables"] = ["AUC"]
-    rows = Variable("Model / inputs / task", is_independent=True, is_binned=False)
-    rows.values = [_label(s) for s in summaries]
-    table.add_variable(rows)
-    table.add_variable(_dependent("AUC", summaries, "auc"))
-    table.add_variable(_dependent("Background rejection at 50% signal efficiency", summaries, "rejection_50"))
-    if all(r.z_binned is not None for s in summaries for r in s.records):
-        table.add_variable(_dependent("Expected significance, binned (pyhf, background MC stat.)", summaries, "z_binned"))
-        if all(r.z_paper is not None for s in summaries for r in s.records):
-            table.add_variable(_dependent("Expected significance, binned (paper's definition)", summaries, "z_paper"))
-        table.add_variable(_dependent("Expected significance, best cut", summaries, "z_best_threshold"))
-    return table
+    out = HepdataTable(name)
+    out.description = description
+    out.keywords["observables"] = ["AUC"]
+    for column in table.columns:
+        if column.key:
+            var = Variable(column.header, is_independent=True, is_binned=False)
+            var.values = [column.text(r) for r in table.rows]
+            out.add_variable(var)
+    for column in table.columns:
+        if column.value is None:
+            continue
+        means, stds = zip(*(column.value(r) for r in table.rows))
+        if any(m is None for m in means):
+            continue   # a metric some rows lack (e.g. a network not trained at every mass)
+        var = Variable(column.hepdata_name, is_independent=False, is_binned=False)
+        var.values = [float(m) for m in means]
+        unc = Uncertainty("std. dev. over seeds", is_symmetric=True)
+        unc.values = [float(x) for x in stds]
+        var.add_uncertainty(unc)
+        out.add_variable(var)
+    return out
 
 
 def roc_table(name: str, s: Summary):
@@ -106,9 +105,10 @@ def _reproducible_tar_gz(directory: Path, output: Path) -> None:
         gz.write(buf.getvalue())
 
 
-def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], output: str | os.PathLike) -> int:
+def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], output: str | os.PathLike,
+                     held_out: list[float] | None = None) -> int:
     """Write the submission of ``studies`` ({(study, dataset, source): records}) as ``output`` (.tar.gz),
-    validated; return the number of tables."""
+    validated; return the number of tables (``held_out``: the parameterized study's held-out masses)."""
     from hepdata_lib import Submission
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
@@ -116,12 +116,12 @@ def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], ou
     sub.comment = ABSTRACT
     n = 0
     for (study, dataset, source), records in studies.items():
-        summaries = summarise(records)
         n += 1
+        table = reports.study_table(study, dataset, source, records, held_out)
         sub.add_table(study_table(_name(f"Table {n}: {study}, {dataset} ({source})"),
-                                  f"The {study} study on the {dataset} sample ({source} events): mean and standard "
-                                  f"deviation over seeds of every cell.", summaries))
-        for s in summaries:
+                                  f"{table.title}: the {study} study on the {dataset} sample ({source} events), mean "
+                                  f"and standard deviation over seeds (the study's CSV table).", table))
+        for s in summarise(records):
             n += 1
             sub.add_table(roc_table(_name(f"Table {n}: ROC curve, {study}, {dataset}"), s))
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,26 +13,22 @@ import os
 
 import numpy as np
 
-JET_DATASETS = ("qg",)
-
+from ..core.datasets import get_dataset
 
 def input_names(dataset: str, feature_set: str) -> list[str]:
     """The names of the inputs, in matrix column order (``[feature_set]`` for an array per jet, e.g. images)."""
-    if dataset in JET_DATASETS:
+    ds = get_dataset(dataset)
+    if ds.store == "jets":
         from ..jets.observables import OBSERVABLES
 
         return [f"obs_{o}" for o in OBSERVABLES] if feature_set == "observables" else [feature_set]
-    from ..benchmark.columns import feature_set as columns
-
-    if dataset == "hpar":
-        return columns("higgs", feature_set.removesuffix("_mass")) + (["mass"] if feature_set.endswith("_mass") else [])
-    return columns(dataset, feature_set)
+    return ds.feature_set(feature_set)
 
 
 def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, int32 labels) of one split part."""
     names = input_names(dataset, feature_set)
-    if dataset in JET_DATASETS:
+    if get_dataset(dataset).store == "jets":
         from ..core.atomic import load_npz
 
         data = load_npz(path, mmap=True)   # the arrays per jet memory-mapped: read in chunks where they are large
@@ -45,13 +41,14 @@ def load_inputs(dataset: str, feature_set: str, path: str | os.PathLike) -> tupl
     return read_matrix(path, names)
 
 
-def load_masses(dataset: str, path: str | os.PathLike) -> np.ndarray | None:
-    """The mass of every event of the parameterized sample (None for other datasets)."""
-    if dataset != "hpar":
+def load_parameter(dataset: str, path: str | os.PathLike) -> np.ndarray | None:
+    """The parameter of every event of a parameterized sample (its mass), None for other datasets."""
+    parameter = get_dataset(dataset).parameter
+    if parameter is None:
         return None
     from ..core.store import read_events
 
-    return read_events(path, ["mass"])["mass"]
+    return read_events(path, [parameter])[parameter]
 
 
 def select_inputs(x: np.ndarray, names: list[str], wanted: list[str]) -> np.ndarray:

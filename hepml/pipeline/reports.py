@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..core.records import MetricRecord
+from ..core.tables import Table, write_tables
 from ..weak.tasks import TITLE as WEAK_TITLE
 
 
 @dataclass(frozen=True)
 class StudyReport:
-    """Where a study's report lives: its module, the function writing its CSV/Markdown/LaTeX tables
-    ``(records, title, csv, md, tex, **context)`` and the one drawing its figure ``(records, title,
-    **context)``; its titles from (dataset, source); the context keys its functions take."""
+    """Where a study's report lives: its module, the function making its table (one description
+    for every format) ``(records, title, **context)`` and the one drawing its figure ``(records,
+    title, **context)``; its titles from (dataset, source); the context keys its functions take."""
 
     module: str
-    tables: str
+    table: str
     figure: str
     title: Callable[[str, str], str]
     figure_title: Callable[[str, str], str] | None = None
@@ -29,15 +30,15 @@ class StudyReport:
 
 
 STUDIES = {
-    "benchmark": StudyReport("..benchmark.report", "write_benchmark_tables", "roc_figure",
+    "benchmark": StudyReport("..benchmark.report", "benchmark_table", "roc_figure",
                              lambda d, s: f"{d} ({s} events)", lambda d, s: f"{d} ({s})"),
-    "learning_curve": StudyReport("..benchmark.learning_curve", "write_learning_curve_tables", "learning_curve_figure",
+    "learning_curve": StudyReport("..benchmark.learning_curve", "learning_curve_table", "learning_curve_figure",
                                   lambda d, s: f"{d} learning curves ({s} events)"),
-    "parameterized": StudyReport("..parameterized.report", "write_parameterized_tables", "auc_vs_mass_figure",
+    "parameterized": StudyReport("..parameterized.report", "parameterized_table", "auc_vs_mass_figure",
                                  lambda d, s: "Parameterized network against dedicated networks (HIGGS-like, pythia events)",
                                  context=("held_out",)),
-    "jets": StudyReport("..jets.report", "write_jet_tables", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
-    "weak": StudyReport("..weak.report", "write_weak_tables", "auc_vs_gap_figure",
+    "jets": StudyReport("..jets.report", "jet_table", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
+    "weak": StudyReport("..weak.report", "weak_table", "auc_vs_gap_figure",
                         lambda d, s: WEAK_TITLE),
 }
 
@@ -57,14 +58,19 @@ def _context(report: StudyReport, held_out) -> dict:
     return {k: given[k] for k in report.context}
 
 
-def write_study_tables(study: str, dataset: str, source: str, records: list[MetricRecord], csv_path, md_path,
-                       tex_path, held_out: list[float] | None = None) -> None:
-    """A study's CSV, Markdown and LaTeX tables (``held_out``: the parameterized study's held-out masses)."""
+def study_table(study: str, dataset: str, source: str, records: list[MetricRecord],
+                held_out: list[float] | None = None) -> Table:
+    """A study's table (``held_out``: the parameterized study's held-out masses)."""
     report = study_report(study)
     if not records:
         raise ValueError(f"no metric records for the {study} study of {dataset} ({source})")
-    report.function(report.tables)(records, report.title(dataset, source), csv_path, md_path, tex_path,
-                                   **_context(report, held_out))
+    return report.function(report.table)(records, report.title(dataset, source), **_context(report, held_out))
+
+
+def write_study_tables(study: str, dataset: str, source: str, records: list[MetricRecord], csv_path, md_path,
+                       tex_path, held_out: list[float] | None = None) -> None:
+    """A study's CSV, Markdown and LaTeX tables."""
+    write_tables(study_table(study, dataset, source, records, held_out), csv_path, md_path, tex_path)
 
 
 def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord],
@@ -76,14 +82,15 @@ def study_figure(study: str, dataset: str, source: str, records: list[MetricReco
 
 def features_figure(dataset: str, source: str, path, half_width: float):
     """Feature distributions of a HIGGS/SUSY sample, or the average images of the quark/gluon jets."""
-    if dataset == "qg":
+    from ..core.datasets import LABEL, get_dataset
+
+    if get_dataset(dataset).store == "jets":
         from ..core.atomic import load_npz
         from ..jets.report import average_images_figure
 
         data = load_npz(path)
         return average_images_figure(data["images"], data["labels"], half_width)
-    from ..benchmark.columns import LABEL, feature_columns
     from ..core.plotting import feature_figure
     from ..core.store import read_events
 
-    return feature_figure(read_events(path), feature_columns(dataset), LABEL, f"{dataset} ({source})")
+    return feature_figure(read_events(path), get_dataset(dataset).feature_columns, LABEL, f"{dataset} ({source})")

@@ -28,7 +28,7 @@ from ..core.config import property_default
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from ..core.training_data import TrainingData
 from ..weak.tasks import WEAK_TASK
-from .inputs import input_names, load_inputs, load_masses, select_inputs
+from .inputs import input_names, load_inputs, load_parameter, select_inputs
 from .models import ModelSpec, can_train_together, load_model, save_model, train_ensemble, train_model
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def _load(dataset: str, feature_set: str, spec: ModelSpec, path):
     names, wanted = input_names(dataset, feature_set), model_inputs(dataset, feature_set, spec)
     if wanted != names:
         x = select_inputs(x, names, wanted)
-    return x, y, load_masses(dataset, path)
+    return x, y, load_parameter(dataset, path)
 
 
 def evaluation_inputs(dataset: str, feature_set: str, x, y, mass, evaluation: str):
@@ -178,7 +178,7 @@ def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths:
         for part, path in (("val", val_path), ("test", test_path)):
             if path not in cache:
                 x, y = load_inputs(dataset, feature_set, path)
-                cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_masses(dataset, path), evaluation)
+                cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_parameter(dataset, path), evaluation)
             x, y = cache[path]
             if x.ndim == 2:   # a matrix of named columns (an image or particle array is the input whole)
                 x = select_inputs(x, input_names(dataset, feature_set), model.inputs)

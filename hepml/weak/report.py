@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..core.plotting import plt
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, pm, summarise, write_tables
+from ..core.tables import Column, Summary, Table, csv_only, key, stat, summarise
 from .tasks import TITLE, method_and_fractions
 
 
@@ -17,9 +17,12 @@ def summary_rows(records: list[MetricRecord]) -> list[Summary]:
     return sorted(summarise(records), key=order)
 
 
-def _fractions(s: Summary) -> tuple[str, str, str]:
-    method, f1, f2 = method_and_fractions(s.cell.task)
-    return ("—", "—", "—") if f1 is None else (f"{f1:.2f}", f"{f2:.2f}", f"{abs(f1 - f2):.2f}")
+def _fraction(i: int):
+    """f1 (i = 0), f2 (1) or |f1 - f2| (2) of a row: printed with two decimals, a dash for supervised."""
+    def value(s: Summary):
+        _, f1, f2 = method_and_fractions(s.cell.task)
+        return None if f1 is None else (f1, f2, abs(f1 - f2))[i]
+    return value, lambda s: "—" if value(s) is None else f"{value(s):.2f}"
 
 
 def _gap_to_supervised(rows: list[Summary]):
@@ -33,21 +36,15 @@ def _gap_to_supervised(rows: list[Summary]):
 
 
 def columns(rows: list[Summary]) -> list[Column]:
-    return [Column("method", lambda s: method_and_fractions(s.cell.task)[0]),
-            Column("f1", lambda s: _fractions(s)[0]), Column("f2", lambda s: _fractions(s)[1]),
-            Column("abs(f1 - f2)", lambda s: _fractions(s)[2]), Column("AUC", lambda s: pm(s.stat("auc"), 3)),
+    return [key("method", "method", lambda s: method_and_fractions(s.cell.task)[0]),
+            key("f1", "f1", *_fraction(0)), key("f2", "f2", *_fraction(1)), key("abs(f1 - f2)", "gap", *_fraction(2)),
+            csv_only("n_seeds", lambda s: s.n_seeds), stat("AUC", "auc", 3),
             Column("gap to supervised", _gap_to_supervised(rows))]
 
 
-def write_weak_tables(records: list[MetricRecord], title: str, csv_path, md_path, tex_path) -> None:
+def weak_table(records: list[MetricRecord], title: str) -> Table:
     rows = summary_rows(records)
-    csv = []
-    for s in rows:
-        method, f1, f2 = method_and_fractions(s.cell.task)
-        auc, std = s.stat("auc")
-        csv.append({"method": method, "f1": f1, "f2": f2, "gap": None if f1 is None else abs(f1 - f2),
-                    "n_seeds": s.n_seeds, "auc": auc, "auc_std": std})
-    write_tables(title, columns(rows), rows, csv, csv_path, md_path, tex_path)
+    return Table(title, columns(rows), rows)
 
 
 def auc_vs_gap_figure(records: list[MetricRecord], title: str = TITLE):

@@ -8,6 +8,7 @@ import sys
 
 from hepml.core.atomic import write_json, write_text
 from hepml.core.code_deps import code_files
+from hepml.core.datasets import dataset_names, get_dataset, process_regex, sources
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 
@@ -23,7 +24,7 @@ EF_DIR = JETS["energyflow"]["dir"]
 UCI_DIR = config["uci"]["dir"]
 DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
 CELLS = studies.all_cells(config)
-PROCESSES = {"higgs": ("signal", "background"), "susy": ("signal", "background"), "qg": ("quark", "gluon")}
+DATASETS = {name: get_dataset(name) for name in dataset_names()}   # the registry, hepml/core/datasets.py
 PARAM = config["parameterized"]
 NETWORK_MODELS = "|".join(sorted(studies.network_models(config)))
 OTHER_MODELS = "|".join(sorted(studies.other_models()))
@@ -32,9 +33,9 @@ CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
 
 wildcard_constraints:
     study="benchmark|jets|weak|learning_curve|parameterized",
-    dataset="higgs|susy|qg|hpar",
-    source="pythia|uci|energyflow",
-    process="signal|background|quark|gluon|signal_m[0-9]+",
+    dataset="|".join(DATASETS),
+    source="|".join(sources()),
+    process=process_regex(),
     part="train|val|test",
     shard=r"\d+",
     fset="[a-z_]+",
@@ -83,16 +84,37 @@ def study_metrics(w):
     return metric_files(studies.study_cells(config, w.study, w.dataset, w.source))
 
 
+def is_jets(dataset):
+    """A jet dataset: arrays per jet in .npz feature files (not a store of named event columns)."""
+    return DATASETS[dataset].store == "jets"
+
+
+def is_parameterized(dataset):
+    """A dataset generated at several parameter points (the parameterized study's masses)."""
+    return DATASETS[dataset].parameter is not None
+
+
+def generation_files(w):
+    """The files a process's generation reads (the registry's config_files: e.g. the SUSY spectrum)."""
+    keys = DATASETS[w.dataset].config_files.get(w.process)
+    if not keys:
+        return []
+    node = config
+    for k in keys:
+        node = node[k]
+    return [node]
+
+
 def part_file(dataset, source, part):
     """The file a model reads a split part from: the store, or the jet features."""
-    if dataset == "qg":
-        return f"{RESULTS}/data/qg/{source}/features/{part}.npz"
+    if is_jets(dataset):
+        return f"{RESULTS}/data/{dataset}/{source}/features/{part}.npz"
     return f"{RESULTS}/data/{dataset}/{source}/split/{part}.root"
 
 
 def split_sizes_key(w):
     """The config key the split sizes of a sample come from (named in the split's errors)."""
-    return f"split.uci.{w.dataset}" if w.source == "uci" else ("jets.split" if w.dataset == "qg" else "split.pythia")
+    return f"split.uci.{w.dataset}" if w.source == "uci" else ("jets.split" if is_jets(w.dataset) else "split.pythia")
 
 
 def split_sizes(w):
@@ -104,17 +126,19 @@ def split_sizes(w):
 
 def shards(dataset):
     """The shard files (without suffix) a generated sample is merged from."""
-    if dataset == "hpar":
-        signal = [f"{RESULTS}/data/hpar/pythia/shards/signal_m{m}_{i}" for m in PARAM["masses"]
+    ds = DATASETS[dataset]
+    if ds.generates_as:   # signal at each mass point; the background of the dataset it generates as
+        signal = [f"{RESULTS}/data/{dataset}/pythia/shards/{ds.processes[0]}_m{m}_{i}" for m in PARAM["masses"]
                   for i in range(PARAM["shards"])]
-        return signal + [s for s in shards("higgs") if os.path.basename(s).startswith("background_")]
-    n = JETS["generation"]["shards"] if dataset == "qg" else config["generation"]["shards"]
-    return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}" for p in PROCESSES[dataset] for i in range(n)]
+        background = ds.processes[-1] + "_"
+        return signal + [s for s in shards(ds.generates_as) if os.path.basename(s).startswith(background)]
+    n = JETS["generation"]["shards"] if is_jets(dataset) else config["generation"]["shards"]
+    return [f"{RESULTS}/data/{dataset}/pythia/shards/{p}_{i}" for p in ds.processes for i in range(n)]
 
 
 def shard_masses(dataset):
     """JSON: each shard's signal mass (null for background), or null outside the parameterized study."""
-    if dataset != "hpar":
+    if not is_parameterized(dataset):
         return "null"
     return as_json([float(s.split("signal_m")[1].split("_")[0]) if "signal_m" in s else None for s in shards(dataset)])
 
@@ -122,19 +146,20 @@ def shard_masses(dataset):
 def training_masses(dataset):
     from hepml.parameterized.masses import training_masses
 
-    return as_json(training_masses(PARAM) if dataset == "hpar" else None)
+    return as_json(training_masses(PARAM) if is_parameterized(dataset) else None)
 
 
 def generation_params(w):
     """Only what this process depends on, so changing e.g. the Higgs masses regenerates only the signal."""
-    if w.dataset == "hpar":
+    if is_parameterized(w.dataset):
         from hepml.parameterized.masses import higgs_masses
 
         gen = config["generation"]
         mass = float(w.process.removeprefix("signal_m"))
-        masses = higgs_masses(mass, PARAM, gen["higgs"]["masses"]["h"])
-        return {"sqrt_s": gen["sqrt_s"], "higgs": {"masses": masses, "widths": gen["higgs"]["widths"]}}
-    if w.dataset == "qg":
+        recipe = DATASETS[w.dataset].generates_as   # the generation config of the dataset it generates as
+        masses = higgs_masses(mass, PARAM, gen[recipe]["masses"]["h"])
+        return {"sqrt_s": gen["sqrt_s"], recipe: {"masses": masses, "widths": gen[recipe]["widths"]}}
+    if is_jets(w.dataset):
         return {k: v for k, v in JETS["generation"].items() if k not in ("shards", "events_per_shard", "seed")}
     gen = config["generation"]
     out = {"sqrt_s": gen["sqrt_s"]}
@@ -144,15 +169,15 @@ def generation_params(w):
 
 
 def generation_events(w):
-    if w.dataset == "hpar":
+    if is_parameterized(w.dataset):
         return PARAM["events_per_shard"]
-    if w.dataset == "qg":
+    if is_jets(w.dataset):
         return JETS["generation"]["events_per_shard"]
     return config["generation"]["events_per_shard"][w.dataset][w.process]
 
 
 def generation_seed(dataset):
-    return JETS["generation"]["seed"] if dataset == "qg" else config["generation"]["seed"]
+    return JETS["generation"]["seed"] if is_jets(dataset) else config["generation"]["seed"]
 
 
 

@@ -77,7 +77,7 @@ rule generate:
     conda:
         ENV
     input:
-        slha=lambda w: config["generation"]["susy"]["slha"] if (w.dataset, w.process) == ("susy", "signal") else [],
+        files=generation_files,
         code=code("scripts/generate.py"),
     output:
         events=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.root",
@@ -85,7 +85,7 @@ rule generate:
     params:
         events=generation_events,
         generation=lambda w: as_json(generation_params(w)),
-        detector=lambda w: as_json(config["detector"]) if w.dataset != "qg" else "{}",
+        detector=lambda w: as_json(config["detector"]) if not is_jets(w.dataset) else "{}",
         seed=lambda w: generation_seed(w.dataset),
     log:
         f"{RESULTS}/logs/generate_{{dataset}}_{{process}}_{{shard}}.log",

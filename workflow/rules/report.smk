@@ -80,7 +80,7 @@ rule plot_features:
     conda:
         ENV
     input:
-        events=lambda w: part_file(w.dataset, w.source, "train") if w.dataset == "qg" else f"{RESULTS}/data/{w.dataset}/{w.source}/events.root",
+        events=lambda w: part_file(w.dataset, w.source, "train") if is_jets(w.dataset) else f"{RESULTS}/data/{w.dataset}/{w.source}/events.root",
         code=code("scripts/report.py"),
     output:
         png=report(f"{RESULTS}/plots/{{dataset}}_{{source}}_features.png", caption="../report/features.rst",
@@ -109,7 +109,7 @@ rule validate_generation:
         png=report(f"{RESULTS}/validation/{{dataset}}.png", caption="../report/validation.rst", category="Validation"),
         pdf=f"{RESULTS}/validation/{{dataset}}.pdf",
     wildcard_constraints:
-        dataset="higgs|susy",
+        dataset="|".join(dataset_names("benchmark")),
     params:
         detector=as_json(config["detector"]),
     log:
@@ -130,10 +130,13 @@ rule hepdata:
         code=code("scripts/hepdata.py"),
     output:
         f"{RESULTS}/hepdata/submission.tar.gz",
+    params:
+        held_out=as_json(PARAM["held_out"]),
     log:
         f"{RESULTS}/logs/hepdata.log",
     shell:
-        "python scripts/hepdata.py --studies @{input.studies:q} --output {output:q} > {log:q} 2>&1"
+        "python scripts/hepdata.py --studies @{input.studies:q} --held-out {params.held_out:q} --output {output:q}"
+        " > {log:q} 2>&1"
 
 
 rule manifest:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 import vector
 
-from ..columns import HIGH_LEVEL, LOW_LEVEL
+from ...core.datasets import get_dataset
 from . import ragged
 from .detector import WORKING_POINTS, Reco
 
@@ -103,7 +103,7 @@ def higgs_low_level(reco: Reco) -> dict[str, np.ndarray]:
         j = _take(jets, starts + i)
         out[f"jet{i + 1}_pt"], out[f"jet{i + 1}_eta"], out[f"jet{i + 1}_phi"] = j.pt, j.eta, j.phi
         out[f"jet{i + 1}_btag"] = jets.btag[starts + i]
-    return {k: stored(out[k]) for k in LOW_LEVEL["higgs"]}
+    return {k: stored(out[k]) for k in get_dataset("higgs").low_level}
 
 
 def higgs_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -138,7 +138,7 @@ def higgs_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "m_wbb": np.maximum((w_had + bb).mass, (w_lep + bb).mass),
         "m_wwbb": (w_had + w_lep + bb).mass,
     }
-    return {k: np.asarray(out[k], dtype=np.float64) for k in HIGH_LEVEL["higgs"]}
+    return {k: np.asarray(out[k], dtype=np.float64) for k in get_dataset("higgs").high_level}
 
 
 def higgs_features(reco: Reco) -> dict[str, np.ndarray]:
@@ -211,7 +211,7 @@ def susy_low_level(reco: Reco) -> dict[str, np.ndarray]:
     for i, k in ((1, 0), (2, 1)):
         lep = _take(reco.leptons, starts + k)
         out[f"lepton{i}_pt"], out[f"lepton{i}_eta"], out[f"lepton{i}_phi"] = lep.pt, lep.eta, lep.phi
-    return {k: stored(out[k]) for k in LOW_LEVEL["susy"]}
+    return {k: stored(out[k]) for k in get_dataset("susy").low_level}
 
 
 def susy_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -232,7 +232,7 @@ def susy_high_level(low: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
            "mt2": mt2(0.0, l1.px, l1.py, 0.0, l2.px, l2.py, mx, my, 0.0, 0.0),
            "s_r": razor["s_r"], "m_delta_r": razor["m_delta_r"], "dphi_r_b": razor["dphi_r_b"],
            "cos_theta_r1": razor["cos_theta_r1"]}
-    return {k: np.asarray(out[k], dtype=np.float64) for k in HIGH_LEVEL["susy"]}
+    return {k: np.asarray(out[k], dtype=np.float64) for k in get_dataset("susy").high_level}
 
 
 def susy_features(reco: Reco) -> dict[str, np.ndarray]:

@@ -56,13 +56,17 @@ def ww() -> list[str]:
     return ["WeakDoubleBoson:ffbar2WW = on"]
 
 
-def process_variants(dataset: str, process: str, gen: dict) -> list[Variant]:
-    """Pythia settings of ``process`` ('signal' or 'background') of ``dataset``, per variant."""
-    beam = [f"Beams:eCM = {float(gen['sqrt_s'])}", "PartonLevel:MPI = off"]
-    if dataset == "higgs":
-        hard = higgs_signal(gen["higgs"]["masses"], gen["higgs"]["widths"]) if process == "signal" else ttbar()
-        return [Variant(tuple(beam + hard + _w_semileptonic(c)), q) for c, q in (("Pos", 1), ("Neg", -1))]
-    if dataset == "susy":
-        hard = chargino_pairs(gen["susy"]["slha"]) if process == "signal" else ww()
-        return [Variant(tuple(beam + hard + ["24:onMode = off", f"24:onIfAny = {LEPTONIC_W}"]), 0)]
-    raise ValueError(f"unknown dataset {dataset!r}")
+def _beam(gen: dict) -> list[str]:
+    return [f"Beams:eCM = {float(gen['sqrt_s'])}", "PartonLevel:MPI = off"]
+
+
+def higgs_variants(process: str, gen: dict) -> list[Variant]:
+    """The HIGGS-like signal or ttbar, one variant per charge of the leptonic W."""
+    hard = higgs_signal(gen["higgs"]["masses"], gen["higgs"]["widths"]) if process == "signal" else ttbar()
+    return [Variant(tuple(_beam(gen) + hard + _w_semileptonic(c)), q) for c, q in (("Pos", 1), ("Neg", -1))]
+
+
+def susy_variants(process: str, gen: dict) -> list[Variant]:
+    """Chargino pairs or W pairs, both W to leptons."""
+    hard = chargino_pairs(gen["susy"]["slha"]) if process == "signal" else ww()
+    return [Variant(tuple(_beam(gen) + hard + ["24:onMode = off", f"24:onIfAny = {LEPTONIC_W}"]), 0)]

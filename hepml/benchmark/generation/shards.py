@@ -18,16 +18,14 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ...core.atomic import write_json
-from ..columns import LABEL
-from ...core.store import StoreWriter
-from . import features, ragged
-from .detector import Reco, reconstruct
-from .processes import process_variants
+from ...core.datasets import LABEL, get_dataset
 from ...core.pythia import generate, make_pythia, run_record, shard_seed
-from .truth import higgs_truth, susy_truth
+from ...core.store import StoreWriter
+from . import ragged
+from .detector import Reco, reconstruct
+from .recipes import process_variants, recipe
 
 log = logging.getLogger(__name__)
-PROCESS_LABEL = {"signal": 1, "background": 0}
 
 
 def _select(reco: Reco, keep: np.ndarray) -> Reco:
@@ -37,17 +35,14 @@ def _select(reco: Reco, keep: np.ndarray) -> Reco:
 
 def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector: dict) -> dict[str, dict]:
     """The four trees' columns for the selected events of one batch."""
-    if dataset == "higgs":
-        keep = features.higgs_selection(reco, detector["btag"]["working_point"])
-    else:
-        keep = features.susy_selection(reco)
+    r = recipe(dataset)
+    keep = r.selection(reco, detector)
     sel = _select(reco, keep)
-    cols = (features.higgs_features(sel) if dataset == "higgs"
-            else features.susy_features(sel))
+    cols = r.features(sel)
     bad = [c for c, v in cols.items() if not np.all(np.isfinite(v))]
     if bad:
         raise RuntimeError(f"{dataset} {process}: feature {bad[0]!r} is not finite for some events")
-    cols[LABEL] = np.full(int(keep.sum()), PROCESS_LABEL[process], dtype=np.int32)
+    cols[LABEL] = np.full(int(keep.sum()), get_dataset(dataset).label(process), dtype=np.int32)
     # object trees: every generated event's objects (unbiased by the selection), flagged if selected
     lep_sel = keep[ragged.event_index(reco.leptons.counts)]
     jet_sel = keep[ragged.event_index(reco.jets.counts)]
@@ -74,6 +69,7 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
     """
     label = label or process
     variants = process_variants(dataset, process, gen)
+    make_truth = recipe(dataset).truth
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
     runs, selected, generated = [], 0, 0
     bar = tqdm(total=n_events, desc=f"{dataset} {process} shard {shard}", unit="ev", disable=not progress,
@@ -86,7 +82,7 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
             n_done = 0
             for batch in generate(pythia, n, batch_size):
                 reco = reconstruct(batch, detector, rng)
-                truth = higgs_truth(batch, variant.leptonic_charge) if dataset == "higgs" else susy_truth(batch)
+                truth = make_truth(batch, variant)
                 for tree, data in _batch_output(dataset, process, reco, truth, detector).items():
                     writer.extend(data, tree)
                 n_done += batch.n_events

@@ -4,7 +4,7 @@ object resolutions and b-tag efficiencies, from the shards' ``truth``, ``leptons
 * Peak: the half-sample mode (Bickel and Fruhwirth 2006: repeatedly keep the half of the sorted
   values with the smallest range), robust against tails and spikes; width: half the 16-84%
   interval of the values within +-50% of the peak (the sigma of a Gaussian core). Each
-  reconstructed HIGGS mass must peak inside its window (``HIGGS_PEAKS``, fractions of the
+  reconstructed HIGGS mass must peak inside its window (the recipe's ``peaks``, fractions of the
   generated mass's peak).
 * Endpoint (SUSY-like): the 98th percentile of MT2 and M_Delta^R of the W-pair background
   against their kinematic endpoint m_W (two-body W -> l nu decays). The signal chain
@@ -15,42 +15,14 @@ object resolutions and b-tag efficiencies, from the shards' ``truth``, ``leptons
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import numpy as np
 
 from ...core.store import read_store
 from .detector import FLAVOURS
+from .recipes import Target, recipe
 
-# (feature, process, truth column, window as fractions of the truth peak, what it reconstructs)
-HIGGS_PEAKS = [
-    ("m_bb", "signal", "truth_m_h", (0.76, 1.08), "h -> b b"),
-    ("m_wbb", "signal", "truth_m_hpm", (0.85, 1.08), "H+- -> W h"),
-    ("m_wwbb", "signal", "truth_m_h0", (0.85, 1.08), "H0 -> W W b b"),
-    ("m_jj", "background", "truth_m_w_had", (0.82, 1.10), "W -> j j"),
-    ("m_lv", "background", "truth_m_w_lep", (0.95, 1.05), "W -> l nu (constrained)"),
-    ("m_jjj", "background", "truth_m_top_had", (0.85, 1.10), "t -> W b (hadronic)"),
-    ("m_jlv", "background", "truth_m_top_lep", (0.85, 1.10), "t -> W b (leptonic)"),
-]
-M_W = 80.4
-CROSS_SECTION_NOTE = {
-    "higgs": ("The signal cross section is Pythia's leading-order sigma(gg -> H0) times the open branching "
-              "fractions of the forced chain, for a benchmark, not a model: H0 has SM-like couplings "
-              "(sigma(gg -> H0, 425 GeV, 8 TeV) = 0.86 pb with all decays open) and a calculated width of "
-              "35 GeV, which the card forces to 1 GeV; Pythia rescales every partial width with the forced "
-              "total width, the gg one that produces H0 included, so sigma falls by about 35. Then only "
-              "H0 -> W H+- (about 0.19), H+- -> W h, h -> b b (0.58) and one W -> e/mu nu with the other "
-              "W -> q q' (0.15) are open. No model fixes these couplings, and no number of this analysis "
-              "uses the sample's cross section: the significances take 100 signal and 1000 background "
-              "events, as the paper does. The ttbar cross section is the leading-order sigma(t t~) times the "
-              "semileptonic e/mu branching fraction."),
-    "susy": ("The chargino-pair cross section follows from the shipped SLHA spectrum at leading order, "
-             "times BR(W -> e/mu nu)^2; no number of this analysis uses it (100 signal, 1000 background "
-             "events)."),
-}
-# (feature, process, expected endpoint, window as fractions of it, what)
-SUSY_ENDPOINTS = [
-    ("mt2", "background", M_W, (0.85, 1.2), "MT2 endpoint m_W (W pairs)"),
-    ("m_delta_r", "background", M_W, (0.85, 1.3), "M_Delta^R endpoint m_W (W pairs)"),
-]
 ENDPOINT_QUANTILE = 98
 
 
@@ -90,10 +62,10 @@ def load_shards(paths: list[str]) -> dict[str, dict[str, dict[str, np.ndarray]]]
                    for t, parts in trees.items()} for proc, trees in out.items()}
 
 
-def mass_peaks(samples: dict) -> list[dict]:
-    """One row per HIGGS mass feature: truth and reconstructed peak and width, window, inside."""
+def mass_peaks(samples: dict, targets: tuple[Target, ...]) -> list[dict]:
+    """One row per mass peak target: truth and reconstructed peak and width, window, inside."""
     rows = []
-    for feature, process, truth, (lo, hi), what in HIGGS_PEAKS:
+    for feature, process, truth, (lo, hi), what in (astuple(t) for t in targets):
         s = samples[process]
         t_peak, t_width = peak_and_width(s["truth"][truth])
         r_peak, r_width = peak_and_width(s["events"][feature])
@@ -103,10 +75,10 @@ def mass_peaks(samples: dict) -> list[dict]:
     return rows
 
 
-def endpoints(samples: dict) -> list[dict]:
-    """One row per SUSY endpoint: the 98th percentile against the kinematic endpoint."""
+def endpoints(samples: dict, targets: tuple[Target, ...]) -> list[dict]:
+    """One row per endpoint target: the 98th percentile against the kinematic endpoint."""
     rows = []
-    for feature, process, e, (lo, hi), what in SUSY_ENDPOINTS:
+    for feature, process, e, (lo, hi), what in (astuple(t) for t in targets):
         value = float(np.percentile(samples[process]["events"][feature], ENDPOINT_QUANTILE))
         rows.append({"feature": feature, "process": process, "reconstructs": what, "expected": e,
                      "measured": value, "window": [lo * e, hi * e], "inside": bool(lo * e <= value <= hi * e)})
@@ -179,10 +151,11 @@ def btag_efficiencies(samples: dict, detector: dict) -> list[dict]:
 def validation_report(dataset: str, shards: list[str], generation: dict, detector: dict) -> dict:
     """Everything the validation report shows, as one JSON-able dict."""
     samples = load_shards(shards)
-    peaks = mass_peaks(samples) if dataset == "higgs" else endpoints(samples)
+    r = recipe(dataset)
+    peaks = mass_peaks(samples, r.peaks) + endpoints(samples, r.endpoints)
     return {"dataset": dataset, "peaks": peaks,
             "resolutions": resolutions(samples, detector), "jet_response": jet_response(samples, detector),
-            "btag": btag_efficiencies(samples, detector), "cross_section_note": CROSS_SECTION_NOTE[dataset],
+            "btag": btag_efficiencies(samples, detector), "cross_section_note": r.cross_section_note,
             "generation": {p: {k: r[k] for k in ("generator", "tune_pp", "events_generated", "events_selected",
                                                  "efficiency", "sigma_mb", "sigma_err_mb")}
                            | {"errors": sum(r["errors"].values()), "warnings": sum(r["warnings"].values())}
@@ -203,17 +176,19 @@ def report_markdown(report: dict) -> str:
         lines.append(f"| {p} | {g['generator']} (tune {g['tune_pp']}) | {g['events_generated']} | {g['events_selected']} | "
                      f"{g['efficiency']:.3f} | {g['sigma_mb'] * 1e9:.4g} ± {g['sigma_err_mb'] * 1e9:.2g} | "
                      f"{g['errors']} | {g['warnings']} |")
-    if report["dataset"] == "higgs":
+    peaks = [r for r in report["peaks"] if "truth" in r]
+    if peaks:
         lines += ["", "| feature | process | reconstructs | truth peak ± width (GeV) | reco peak ± width (GeV) | "
                   "window (GeV) | inside |", "|---|---|---|---|---|---|---|"]
-        for r in report["peaks"]:
+        for r in peaks:
             lines.append(f"| {r['feature']} | {r['process']} | {r['reconstructs']} | {_fmt(r['truth_peak'])} ± "
                          f"{_fmt(r['truth_width'])} | {_fmt(r['reco_peak'])} ± {_fmt(r['reco_width'])} | "
                          f"{_fmt(r['window'][0], 0)}–{_fmt(r['window'][1], 0)} | {'yes' if r['inside'] else '**no**'} |")
-    else:
+    ends = [r for r in report["peaks"] if "truth" not in r]
+    if ends:
         lines += ["", f"| feature | process | endpoint | expected (GeV) | {ENDPOINT_QUANTILE}th percentile (GeV) | "
                   "window (GeV) | inside |", "|---|---|---|---|---|---|---|"]
-        for r in report["peaks"]:
+        for r in ends:
             lines.append(f"| {r['feature']} | {r['process']} | {r['reconstructs']} | {_fmt(r['expected'])} | "
                          f"{_fmt(r['measured'])} | {_fmt(r['window'][0], 0)}–{_fmt(r['window'][1], 0)} | "
                          f"{'yes' if r['inside'] else '**no**'} |")
