@@ -46,7 +46,8 @@ def test_an_unexpected_error_keeps_its_traceback():
 def _package(root):
     files = {
         "scripts/job.py": "import os\nfrom hepml.a import b\n\ndef main():\n    from hepml.c.d import thing\n",
-        "hepml/__init__.py": "",
+        "hepml/__init__.py": "def __getattr__(name):\n    from . import lazy\n    return getattr(lazy, name)\n",
+        "hepml/lazy.py": "",
         "hepml/a/__init__.py": "",
         "hepml/a/b.py": "from . import helper\nfrom ..e import f\n",
         "hepml/a/helper.py": "import numpy\n",
@@ -66,7 +67,8 @@ def test_the_import_walk_follows_relative_function_level_and_submodule_imports(t
     found = code_files("scripts/job.py", str(tmp_path))
     assert found == tuple(sorted([
         "scripts/job.py", "hepml/__init__.py", "hepml/a/__init__.py", "hepml/a/b.py", "hepml/a/helper.py",
-        "hepml/c/__init__.py", "hepml/c/d.py", "hepml/e.py", "hepml/g.py"]))   # not unused.py, not numpy or os
+        "hepml/c/__init__.py", "hepml/c/d.py", "hepml/e.py", "hepml/g.py"]))
+    # not unused.py, not numpy or os, not lazy.py (imported only when hepml.<attribute> is looked up)
 
 
 def test_the_fingerprint_changes_with_any_file_content_or_name(tmp_path):
@@ -80,3 +82,44 @@ def test_the_fingerprint_changes_with_any_file_content_or_name(tmp_path):
     assert fingerprint(files, tmp_path) == first
     # two empty files: the same bytes under other names are other code
     assert fingerprint(["hepml/g.py"], tmp_path) != fingerprint(["hepml/unused.py"], tmp_path)
+
+
+def test_each_rules_code_is_what_its_script_runs_no_more_no_less():
+    """Training and scoring run every model kind's module (imported by name, not discovered at run
+    time), the tables every study's report module; generation runs none of them, nor the API that
+    ``hepml``'s lazy ``__getattr__`` loads on demand."""
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    kinds = {f"hepml/pipeline/kinds/{k}.py" for k in ("bdt", "network", "observable", "pfn")}
+    studies = {"hepml/benchmark/report.py", "hepml/benchmark/learning_curve.py", "hepml/jets/report.py",
+               "hepml/weak/report.py", "hepml/parameterized/report.py"}
+    for script in ("scripts/train.py", "scripts/score.py"):
+        assert kinds <= set(code_files(script, root)), script
+    for script in ("scripts/report.py", "scripts/hepdata.py"):
+        assert studies <= set(code_files(script, root)), script
+    generate = set(code_files("scripts/generate.py", root))
+    assert not {f for f in generate if f.startswith("hepml/pipeline/")} and "hepml/api.py" not in generate
+
+
+def test_a_scripts_xgboost_leaves_out_scikit_learn_and_still_trains_the_same():
+    """A script's process (run_main) imports xgboost without its scikit-learn wrappers (their import
+    is most of xgboost's); the native API it uses trains and predicts the same either way."""
+    def run(native: bool) -> tuple[str, str]:
+        program = (
+            "import sys\nimport numpy as np\nfrom hepml.core.cli import run_main\n"
+            "from hepml.core.bdt import predict_bdt, train_bdt\n"
+            "def main():\n"
+            "    rng = np.random.default_rng(0); x = rng.normal(size=(400, 3)).astype(np.float32)\n"
+            "    y = (x[:, 0] + 0.5 * rng.normal(size=400) > 0).astype(np.float32)\n"
+            "    p = dict(n_estimators=5, max_depth=2, learning_rate=0.3, early_stopping_rounds=5, subsample=1.0,"
+            " device='cpu')\n"
+            "    b, _ = train_bdt(x, y, x, y, p, seed=1, threads=1)\n"
+            "    print(sys.modules.get('sklearn') is not None, predict_bdt(b, x).tobytes().hex())\n"
+            + ("run_main(main)\n" if native else "main()\n"))
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+        return tuple(done.stdout.split())
+
+    (native_loaded, native_scores), (plain_loaded, plain_scores) = run(True), run(False)
+    assert (native_loaded, plain_loaded) == ("False", "True")
+    assert native_scores == plain_scores

@@ -11,7 +11,7 @@ import torch
 from hepml.core.atomic import load_npz
 from hepml.core.training import Recipe
 from hepml.jets.particles import particle_arrays
-from hepml.pipeline.kinds.pfn import ParticleFlowNetwork, particle_statistics
+from hepml.jets.pfn import ParticleFlowNetwork, particle_statistics
 from hepml.pipeline.models import ModelSpec, TrainingData, load_model, predict_network, save_model, train_model
 from tests.test_jets import random_jets
 

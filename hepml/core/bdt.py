@@ -4,11 +4,36 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xgboost as xgb
 
 from .atomic import atomic_output
+
+if TYPE_CHECKING:
+    import xgboost as xgb
+
+# Set by the command-line entry points (hepml.core.cli.run_main): import xgboost without its
+# optional scikit-learn wrappers. hepml calls only xgboost's native API (DMatrix, Booster, train),
+# and importing scikit-learn is most of xgboost's import time (benchmarks/bench_imports.py).
+NATIVE_ONLY = "HEPML_XGBOOST_NATIVE_ONLY"
+
+
+def _xgboost():
+    """xgboost, imported on first use (in a script's process without scikit-learn, unless that is
+    already imported)."""
+    import importlib
+
+    native = os.environ.get(NATIVE_ONLY) == "1"
+    if "xgboost" in sys.modules or not native or "sklearn" in sys.modules:
+        return importlib.import_module("xgboost")
+    sys.modules["sklearn"] = None   # its `import sklearn` fails, so it defines its stand-ins
+    try:
+        return importlib.import_module("xgboost")
+    finally:
+        del sys.modules["sklearn"]
+
 
 def _device(requested: str) -> str:
     """xgboost's device for ``auto``: CUDA when a GPU is visible (checked without importing torch)."""
@@ -34,6 +59,7 @@ def train_bdt(x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val
     }
     if threads:
         booster_params["nthread"] = threads
+    xgb = _xgboost()
     dtrain = xgb.DMatrix(x_train, label=y_train)
     dval = xgb.DMatrix(x_val, label=y_val)
     evals: dict = {}
@@ -55,7 +81,7 @@ def save_bdt(booster: xgb.Booster, columns: list[str], path: str | os.PathLike) 
 
 def load_bdt(path: str | os.PathLike) -> tuple[xgb.Booster, list[str]]:
     """A booster saved by :func:`save_bdt` (xgboost JSON, whatever the file's suffix), and its input columns."""
-    booster = xgb.Booster()
+    booster = _xgboost().Booster()
     with open(path, "rb") as f:
         booster.load_model(bytearray(f.read()))
     return booster, json.loads(booster.attr("hepml_columns"))
@@ -65,4 +91,4 @@ def predict_bdt(booster: xgb.Booster, x: np.ndarray) -> np.ndarray:
     """Signal probability of each row of ``x`` (using the best iteration)."""
     best = getattr(booster, "best_iteration", None)
     rounds = (0, best + 1) if best is not None else (0, 0)
-    return booster.predict(xgb.DMatrix(x), iteration_range=rounds)
+    return booster.predict(_xgboost().DMatrix(x), iteration_range=rounds)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+
+XGBOOST_NATIVE_ONLY = "HEPML_XGBOOST_NATIVE_ONLY"
 
 
 def json_arg(text: str):
@@ -25,7 +28,9 @@ def json_arg(text: str):
 
 
 def run_main(main) -> None:
-    """Run ``main()``; report expected errors as one clear line and exit 1."""
+    """Run ``main()``; report expected errors as one clear line and exit 1. A script's process loads
+    xgboost without the scikit-learn wrappers it does not use (``hepml.core.bdt``)."""
+    os.environ[XGBOOST_NATIVE_ONLY] = "1"
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         main()

@@ -1,6 +1,7 @@
 """The code a workflow step runs: its script and every ``hepml`` module the script imports,
 directly or through other modules (a static walk of the import statements, function-level ones
-included). Rules list these files as inputs, so editing a module reruns exactly the jobs whose
+included; a package's lazy ``__getattr__`` imports are not module imports). Modules are imported by
+name, never by a computed string, so the walk sees them all. Rules list these files as inputs, so editing a module reruns exactly the jobs whose
 scripts import it; the manifest records their fingerprint."""
 
 from __future__ import annotations
@@ -23,12 +24,23 @@ def _module_file(root: Path, name: str) -> Path | None:
     return None
 
 
+def _lazy_attributes(tree: ast.Module) -> set[ast.AST]:
+    """The nodes inside a module-level ``__getattr__`` (PEP 562): they import only when a missing
+    attribute is looked up (``hepml.load_model``), not when the module is imported."""
+    return {node for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "__getattr__"
+            for node in ast.walk(f)}
+
+
 def _imported(path: Path, module: str | None) -> set[str]:
-    """Absolute names of the hepml modules (and candidate submodules) ``path`` imports anywhere."""
+    """Absolute names of the hepml modules (and candidate submodules) ``path`` imports anywhere
+    (a module-level ``__getattr__``'s lazy imports excepted)."""
     tree = ast.parse(path.read_text(), str(path))
     package = module if path.name == "__init__.py" else (module.rpartition(".")[0] if module else None)
     names = set()
+    lazy = _lazy_attributes(tree)
     for node in ast.walk(tree):
+        if node in lazy:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

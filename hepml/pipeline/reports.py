@@ -3,22 +3,28 @@ studies are rows of one table (:data:`STUDIES`), not branches."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Callable
 
+from ..benchmark import learning_curve
+from ..benchmark import report as benchmark_report
 from ..core.records import MetricRecord
 from ..core.tables import Table, write_tables
+from ..jets import report as jets_report
+from ..parameterized import report as parameterized_report
+from ..weak import report as weak_report
 from ..weak.tasks import TITLE as WEAK_TITLE
 
 
 @dataclass(frozen=True)
 class StudyReport:
-    """Where a study's report lives: its module, the function making its table (one description
+    """Where a study's report lives: its module (imported by name above, so the workflow's code walk
+    sees it), the function making its table (one description
     for every format) ``(records, title, **context)`` and the one drawing its figure ``(records,
     title, **context)``; its titles from (dataset, source); the context keys its functions take."""
 
-    module: str
+    module: ModuleType
     table: str
     figure: str
     title: Callable[[str, str], str]
@@ -26,19 +32,19 @@ class StudyReport:
     context: tuple[str, ...] = ()
 
     def function(self, name: str):
-        return getattr(importlib.import_module(self.module, __package__), name)
+        return getattr(self.module, name)
 
 
 STUDIES = {
-    "benchmark": StudyReport("..benchmark.report", "benchmark_table", "roc_figure",
+    "benchmark": StudyReport(benchmark_report, "benchmark_table", "roc_figure",
                              lambda d, s: f"{d} ({s} events)", lambda d, s: f"{d} ({s})"),
-    "learning_curve": StudyReport("..benchmark.learning_curve", "learning_curve_table", "learning_curve_figure",
+    "learning_curve": StudyReport(learning_curve, "learning_curve_table", "learning_curve_figure",
                                   lambda d, s: f"{d} learning curves ({s} events)"),
-    "parameterized": StudyReport("..parameterized.report", "parameterized_table", "auc_vs_mass_figure",
+    "parameterized": StudyReport(parameterized_report, "parameterized_table", "auc_vs_mass_figure",
                                  lambda d, s: "Parameterized network against dedicated networks (HIGGS-like, pythia events)",
                                  context=("held_out",)),
-    "jets": StudyReport("..jets.report", "jet_table", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
-    "weak": StudyReport("..weak.report", "weak_table", "auc_vs_gap_figure",
+    "jets": StudyReport(jets_report, "jet_table", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
+    "weak": StudyReport(weak_report, "weak_table", "auc_vs_gap_figure",
                         lambda d, s: WEAK_TITLE),
 }
 

@@ -1,13 +1,14 @@
-"""Model kinds behind one interface (see :mod:`.registry`). Every module of this package is
-imported here, and each registers its kinds: ``bdt`` (xgboost), ``observable`` (one column as the
-score), ``mlp`` and ``cnn`` (PyTorch networks, :mod:`.network`). A new kind is a new module here."""
+"""Model kinds behind one interface (see :mod:`.registry`). Each module below registers its kinds:
+``bdt`` (xgboost), ``observable`` (one column as the score), ``mlp`` and ``cnn`` (PyTorch networks,
+:mod:`.network`), ``pfn`` (the Particle Flow Network). A new kind is a new module, imported here
+by name, so that the workflow sees it among the code its training and scoring jobs run
+(``hepml.core.code_deps`` follows import statements); a kind registered from outside the
+package works too. None of them imports PyTorch or xgboost until a model is built or loaded.
+"""
 
-import importlib
-import pkgutil
-
+from . import bdt, network, observable, pfn
 from .registry import KINDS, LoadedModel, ModelKind, ModelSpec, get_kind, register
 
-for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-    importlib.import_module(f"{__name__}.{_module}")
+MODULES = (bdt, network, observable, pfn)   # each registered its kinds when imported
 
 __all__ = ["KINDS", "LoadedModel", "ModelKind", "ModelSpec", "get_kind", "register"]
