@@ -172,6 +172,27 @@ def test_generated_btag_efficiencies_match_the_card(samples):
     assert set(np.unique(levels)) == {0.0, 1.0, 2.0}
 
 
+@pytest.mark.parametrize("dataset", ["higgs", "susy"])
+def test_the_validation_report_and_its_figure_cover_every_target(samples, dataset):
+    from hepml.benchmark.generation.recipes import recipe
+    from hepml.benchmark.generation.validation import report_figure, report_markdown, validation_report
+    from hepml.core.plotting import plt
+    from tests.test_figures import assert_readable
+
+    shards = [str(samples[dataset, p][0]) for p in ("signal", "background")]
+    report = validation_report(dataset, shards, merge_records([samples[dataset, p][1] for p in ("signal", "background")]),
+                               DET)
+    targets = recipe(dataset).peaks + recipe(dataset).endpoints
+    assert [r["feature"] for r in report["peaks"]] == [t.feature for t in targets]
+    text = report_markdown(report)
+    assert all(f"| {t.feature} | {t.process} |" in text for t in targets)
+    fig = report_figure(report, shards)
+    assert_readable(fig)
+    assert len([ax for ax in fig.axes if ax.axison]) == len(targets)
+    assert all(ax.get_xlabel().endswith("[GeV]") for ax in fig.axes if ax.axison)
+    plt.close(fig)
+
+
 def _batch(particles: list[list[tuple]], invisible=(0.0, 0.0)) -> GeneratedBatch:
     """A GeneratedBatch of events given as (px, py, pz, E, pid) particles."""
     flat = [p for event in particles for p in event]

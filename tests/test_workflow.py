@@ -233,7 +233,9 @@ def test_report_renders_every_table_and_plot_in_a_browser(e2e, tmp_path):
     if chromium is None:
         pytest.fail("chromium is not installed: bash .ci/setup installs it (Debian package 'chromium')")
     report = tmp_path / "report.html"
-    snakemake(e2e, "--report", str(report))
+    made = snakemake(e2e, "--report", str(report))
+    said = made.stdout + made.stderr
+    assert "substitution" not in said and "(ERROR/" not in said and "(WARNING/" not in said, said[-3000:]
     dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
                           f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom", report.as_uri()],
                          capture_output=True, text=True, timeout=180)
@@ -246,6 +248,7 @@ def test_report_renders_every_table_and_plot_in_a_browser(e2e, tmp_path):
     missing = [name for name in expected if name not in page]
     assert not missing, missing
     assert "learning_curve" in page and "parameterized" in page and "HEPData submission" in page
+    assert "System Message" not in page and "Docutils" not in page   # no docutils complaint in any panel
 
 
 RULE_OUTPUTS = {

@@ -59,9 +59,11 @@ def learning_curve_figure(records: list[MetricRecord], title: str):
         paper = paper_values(points[0].cell.dataset, model, fset)["auc"]
         if paper is not None:
             ax.axhline(paper, ls="--", lw=1, color=line[0].get_color(), alpha=0.7)
+    if any(paper_values(s.cell.dataset, s.cell.model, s.cell.feature_set)["auc"] is not None for s in rows):
+        ax.plot([], [], ls="--", lw=1, color="grey", label="Baldi et al., 10M UCI events")
     ax.set_xscale("log")
     ax.set_xlabel("training events")
     ax.set_ylabel("test AUC (mean ± std over seeds)")
-    ax.set_title(f"{title}; dashed: Baldi et al. on 10M UCI events", fontsize=13)
-    ax.legend(fontsize=12)
+    ax.set_title(title, fontsize=14)
+    ax.legend(fontsize=12, loc="upper left", bbox_to_anchor=(1.02, 1))   # beside the axes: the lines stay visible
     return fig

@@ -51,24 +51,32 @@ def benchmark_table(records: list[MetricRecord], title: str) -> Table:
 
 
 def roc_figure(records: list[MetricRecord], title: str):
-    """Background rejection against signal efficiency, one panel per feature set; the median-AUC
-    seed of each model is drawn, labelled with the mean AUC over seeds."""
+    """Background rejection 1 - eps_b against signal efficiency, one panel per feature set: for each
+    model the median-AUC seed as a line and the band every seed's curve spans, labelled with the
+    mean ± std of the AUC over seeds and the paper's AUC where it published one."""
     import numpy as np
 
     from ..core.plotting import plt
 
     rows = summary_rows(records)
     fsets = [f for f in FSET_ORDER if any(s.cell.feature_set == f for s in rows)]
+    grid = np.linspace(0, 1, 201)
     fig, axes = plt.subplots(1, len(fsets), figsize=(7 * len(fsets), 6.5), squeeze=False)
     for ax, fset in zip(axes[0], fsets):
         for s in (s for s in rows if s.cell.feature_set == fset):
-            roc = s.median.roc
             auc, std = s.stat("auc")
-            ax.plot(roc.signal_efficiency, 1 - np.asarray(roc.background_efficiency),
-                    label=f"{s.cell.model}: AUC {auc:.3f} ± {std:.3f}")
+            paper = _paper_cells(s)["auc"]
+            label = f"{s.cell.model}: AUC {auc:.3f} ± {std:.3f}" + (f" (paper {paper:.3f})" if paper else "")
+            roc = s.median.roc
+            line, = ax.plot(roc.signal_efficiency, 1 - np.asarray(roc.background_efficiency), label=label)
+            if s.n_seeds > 1:
+                curves = np.array([1 - np.interp(grid, r.roc.signal_efficiency, r.roc.background_efficiency)
+                                   for r in s.records])
+                ax.fill_between(grid, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2, lw=0)
         ax.plot([0, 1], [1, 0], ls=":", color="grey")
         ax.set_xlabel("Signal efficiency")
-        ax.set_ylabel("Background rejection")
+        ax.set_ylabel(r"Background rejection $1 - \epsilon_b$")
         ax.set_title(f"{title}: {fset} features", fontsize=16)
-        ax.legend(fontsize=13, loc="lower left")
+        ax.legend(fontsize=12, loc="lower left", title=f"line: median-AUC seed; band: {rows[0].n_seeds} seeds",
+                  title_fontsize=11)
     return fig

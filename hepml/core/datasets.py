@@ -155,6 +155,23 @@ def schema_definitions() -> dict[str, dict]:
             "jet_source": {"enum": sources("jets")}}
 
 
+GEV_COLUMNS = {"missing_energy_magnitude", "met_rel", "axial_met", "mt2", "s_r", "mass"}
+RADIAN_COLUMNS = {"dphi_r_b"}
+
+
+def unit(column: str) -> str:
+    """The unit of a feature column: GeV for momenta, energies and masses, rad for angles, "" else.
+
+    >>> unit("jet1_pt"), unit("m_wwbb"), unit("lepton_phi"), unit("jet1_eta"), unit("r")
+    ('GeV', 'GeV', 'rad', '', '')
+    """
+    if column.endswith("_pt") or column.startswith("m_") or column in GEV_COLUMNS:
+        return "GeV"
+    if column.endswith("_phi") or column in RADIAN_COLUMNS:
+        return "rad"
+    return ""
+
+
 def feature_set(dataset: str, name: str) -> list[str]:
     """Column names of feature set ``name`` of ``dataset``."""
     return get_dataset(dataset).feature_set(name)

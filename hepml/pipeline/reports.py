@@ -88,7 +88,7 @@ def study_figure(study: str, dataset: str, source: str, records: list[MetricReco
 
 def features_figure(dataset: str, source: str, path, half_width: float):
     """Feature distributions of a HIGGS/SUSY sample, or the average images of the quark/gluon jets."""
-    from ..core.datasets import LABEL, get_dataset
+    from ..core.datasets import LABEL, get_dataset, unit
 
     if get_dataset(dataset).store == "jets":
         from ..core.atomic import load_npz
@@ -99,4 +99,6 @@ def features_figure(dataset: str, source: str, path, half_width: float):
     from ..core.plotting import feature_figure
     from ..core.store import read_events
 
-    return feature_figure(read_events(path), get_dataset(dataset).feature_columns, LABEL, f"{dataset} ({source})")
+    columns = get_dataset(dataset).feature_columns
+    return feature_figure(read_events(path), columns, LABEL, f"{dataset} ({source})",
+                          {c: unit(c) for c in columns if unit(c)})

@@ -214,30 +214,37 @@ def report_markdown(report: dict) -> str:
 
 def report_figure(report: dict, shards: list[str]):
     """Reconstructed masses against the generated masses they measure (HIGGS), or the endpoint
-    variables with their expected endpoints (SUSY)."""
+    variables with their expected endpoints (SUSY): one readable panel per target, four per row."""
     from ...core.plotting import hep, plt
 
     samples = load_shards(shards)
     rows = report["peaks"]
-    fig, axes = plt.subplots(1, len(rows), figsize=(5 * len(rows), 4.5), squeeze=False)
-    for ax, r in zip(axes[0], rows):
+    ncol = min(4, len(rows))
+    nrow = -(-len(rows) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(6.5 * ncol, 5.5 * nrow), squeeze=False)
+    for ax, r in zip(axes.flat, rows):
         s = samples[r["process"]]
         reco = s["events"][r["feature"]]
         if "truth" in r:
             scale = r["truth_peak"] if np.isfinite(r["truth_peak"]) else float(np.median(reco))
-            curves = ((s["truth"][r["truth"]], f"generated ({r['truth']})"), (reco, f"reconstructed {r['feature']}"))
+            curves = ((s["truth"][r["truth"]], "generated"), (reco, f"reconstructed {r['feature']}"))
         else:
             scale = r["expected"]
             curves = ((reco, r["feature"]),)
-            ax.axvline(r["expected"], color="black", ls="--", label="expected endpoint")
+            ax.axvline(r["expected"], color="black", ls="--", label=f"expected endpoint {r['expected']:g} GeV")
         bins = np.linspace(0, 2 * scale, 61)
         for values, label in curves:
             h, _ = np.histogram(values[np.isfinite(values)], bins)
             if h.sum():
                 hep.histplot(h / h.sum(), bins, ax=ax, label=label)
         ax.axvspan(*r["window"], color="grey", alpha=0.15, label="window")
-        ax.set_title(f"{r['reconstructs']} ({r['process']})", fontsize=11)
-        ax.set_xlabel("GeV", fontsize=12)
-        ax.legend(fontsize=9)
+        ax.set_title(f"{r['reconstructs']} ({r['process']})", fontsize=16)
+        ax.set_xlabel(f"{r['feature']} [GeV]", fontsize=16)
+        ax.set_ylabel("Fraction of events / bin", fontsize=16)
+        ax.tick_params(labelsize=13)
+        ax.legend(fontsize=12, loc="upper right")
+    for ax in list(axes.flat)[len(rows):]:
+        ax.axis("off")
+    fig.suptitle(f"Validation of the generated {report['dataset']} sample against generator truth", fontsize=20)
     fig.tight_layout()
     return fig
