@@ -1,16 +1,18 @@
 #!/usr/bin/env python
-"""Train every seed of one cell (a dataset's feature set, a model, a task); write each model and its history."""
+"""Train every seed of one cell (a dataset's feature set, a model, a task), or of the cells of several
+feature sets as one stack; write each model and its history."""
 import argparse
 
 from hepml.core.cli import json_arg, run_main
 from hepml.pipeline.models import ModelSpec
-from hepml.pipeline.steps import train_cell
+from hepml.pipeline.steps import train_cell, train_cells
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--dataset", required=True)
-    p.add_argument("--feature-set", required=True)
+    p.add_argument("--feature-set", nargs="+", required=True,
+                   help="one feature set, or several whose cells train as one stack (outputs feature set by feature set)")
     p.add_argument("--spec", type=json_arg, required=True, help="JSON {kind, config, recipe} of the model")
     p.add_argument("--task", required=True, help="all | n<N> | supervised | cwola_<f1>_<f2> | llp_<f1>_<f2>")
     p.add_argument("--task-config", type=json_arg, required=True, help="JSON: what the task needs (mixture size)")
@@ -24,11 +26,17 @@ def main():
                    help="on CUDA, replay each full training step as one CUDA graph")
     p.add_argument("--resident-gb", type=float, required=True,
                    help="inputs larger than this (GB) are read in chunks of this size")
-    p.add_argument("--models", nargs="+", required=True, help="one output per seed")
-    p.add_argument("--histories", nargs="+", required=True, help="one output per seed")
-    p.add_argument("--onnx", nargs="*", required=True, help="networks: one ONNX export per seed; nothing otherwise")
+    p.add_argument("--models", nargs="+", required=True, help="one output per feature set and seed")
+    p.add_argument("--histories", nargs="+", required=True, help="one output per feature set and seed")
+    p.add_argument("--onnx", nargs="*", required=True,
+                   help="networks: one ONNX export per feature set and seed; nothing otherwise")
     a = p.parse_args()
-    train_cell(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
+    if len(a.feature_set) > 1:
+        train_cells(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
+                    a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb,
+                    onnx_paths=a.onnx or None, cuda_graph=a.cuda_graph)
+        return
+    train_cell(a.dataset, a.feature_set[0], ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
                a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=a.onnx or None,
                cuda_graph=a.cuda_graph)
 

@@ -27,6 +27,7 @@ EXPECT = {
     "bench_cnn.py": [r"NCHW \(baseline\)\s+[\d.]+ s per epoch", r"channels-last is [\d.]+x the NCHW baseline"],
     "bench_run.py": [r"^train\s+1\s+90\.0\s+66\.7%", r"longest \d+ jobs"],
     "gpu_check.py": [r"graph_equals_eager"],
+    "bench_stack.py": [r"one ensemble per cell \(baseline\)\s+[\d.]+ s per epoch", r"one stack of every cell\s+[\d.]+ s per epoch\s+[\d.]+x"],
     "bench_imports.py": [r"^baseline: .+1\.00x", r"^a BDT job: .+ [\d.]+x faster"],
 }
 

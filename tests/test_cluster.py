@@ -67,6 +67,19 @@ def test_profile_dry_run(tmp_path, profile):
     if profile == "htcondor":
         assert "request_gpus=1" in jobs["train_network deep"] and "request_gpus=0" in jobs["train bdt"]
         assert "request_memory=32000" in jobs["train_network deep"]
+    # with training.stack_feature_sets the benchmark's networks train in stack jobs (the test
+    # config's learning curve has one feature set: nothing to stack), which the profiles treat as
+    # train_network
+    (work / "config/stack.yaml").write_text("training: {stack_feature_sets: true}\n")
+    stacked = _dry_run_jobs(snakemake(work, *args, configfiles=("config/test.yaml", "config/stack.yaml")))
+    assert not any(j.startswith("train_network_learning_curve") for j in stacked)
+    for rule in ("train_network_benchmark deep", "train_network_benchmark shallow"):
+        assert "gpu=1" in stacked[rule], rule
+        if profile == "slurm":
+            assert "mem_mb=32000" in stacked[rule] and "cpus_per_task=4" in stacked[rule]
+        if profile == "htcondor":
+            assert "request_memory=32000" in stacked[rule]
+    assert "train_network cnn" in stacked   # the other studies' networks train as before
 
 
 def _running_training_outputs(session: int) -> list[str]:

@@ -2,6 +2,7 @@
 batch order and early stopping), up to floating-point summation order."""
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -114,3 +115,68 @@ def test_each_cnn_member_is_its_seed_trained_alone():
         for k, v in alone.state_dict().items():
             assert torch.allclose(member.state_dict()[k], v, atol=1e-4), (seed, k)
     assert not torch.allclose(members[0][0].state_dict()["head.1.weight"], members[1][0].state_dict()["head.1.weight"])
+
+
+def test_each_member_of_a_stack_of_feature_sets_is_its_cell_trained_alone():
+    """The cells of three feature sets (column subsets of one sample) and their seeds train as one
+    stack: each member equals its cell's seed trained alone (initialisation, batch order, early
+    stopping; weights up to summation order), and comes back as a network of its own columns."""
+    from hepml.pipeline.models import get_kind
+
+    (x, y), (xv, yv) = toy(3000), toy(400, 1)
+    recipe = dataclasses.asdict(Recipe.with_defaults(max_epochs=6, batch_size=100, patience=2,
+                                                     min_rel_improvement=0.005, lr=0.003))
+    spec = ModelSpec("mlp", {"layers": 2, "width": 16, "activation": "tanh", "dropout": 0.0, "device": "cpu"}, recipe)
+    data = TrainingData(x, y, xv, yv, val_truth=yv)
+    column_sets = [[0, 1, 2], [3, 4, 5], [0, 1, 2, 3, 4, 5]]
+    kind = get_kind("mlp")
+    assert kind.can_stack(spec, data) and not kind.can_stack(
+        ModelSpec("mlp", {**spec.config, "dropout": 0.5}, recipe), data)
+    stacked = kind.train_stack(spec, data, column_sets, [0, 1], progress=False)
+    for columns, cell in zip(column_sets, stacked):
+        alone = train_ensemble(spec, TrainingData(x[:, columns], y, xv[:, columns], yv, val_truth=yv), [0, 1],
+                               progress=False)
+        for (member, history), (single, single_history) in zip(cell, alone):
+            assert member.net[0].weight.shape == (16, len(columns))
+            assert history["best_epoch"] == single_history["best_epoch"]
+            assert len(history["epochs"]) == len(single_history["epochs"]) and history["ensemble"] == 6
+            for k, v in single.state_dict().items():
+                assert torch.allclose(member.state_dict()[k], v, atol=1e-4), (columns, k)
+    first, second = stacked[0][0][0].net[0].weight, stacked[1][0][0].net[0].weight
+    assert not torch.allclose(first, second)   # the same seed on other columns is another network
+
+
+@pytest.mark.parametrize("task", ["all", "n300"])
+def test_a_stack_job_writes_each_cell_as_its_own_job_would(tmp_path, task):
+    """train_cells (one job for the low, high and complete cells of a sample) writes per cell and
+    seed the files train_cell writes for that cell alone: the same input names, training events,
+    early stopping and weights up to rounding; a network with dropout falls back to cell by cell."""
+    from hepml.pipeline.models import load_model
+    from hepml.pipeline.steps import train_cell, train_cells
+    from tests.helpers import susy_sample
+
+    susy_sample(tmp_path / "train.root", 600, 0)
+    susy_sample(tmp_path / "val.root", 200, 1)
+    recipe = dataclasses.asdict(Recipe.with_defaults(max_epochs=3, batch_size=64))
+    spec = ModelSpec("mlp", {"layers": 2, "width": 8, "activation": "tanh", "dropout": 0.0, "device": "cpu"}, recipe)
+    fsets, seeds = ["low", "high", "complete"], [0, 1]
+    out = lambda tag, ext: [tmp_path / f"{tag}_{f}_{s}.{ext}" for f in fsets for s in seeds]  # noqa: E731
+    train_cells("susy", fsets, spec, task, tmp_path / "train.root", tmp_path / "val.root", seeds, out("stack", "model"),
+                out("stack", "json"), onnx_paths=out("stack", "onnx"), progress=False)
+    for f in fsets:
+        paths = lambda tag, ext: [tmp_path / f"{tag}_{f}_{s}.{ext}" for s in seeds]  # noqa: E731
+        train_cell("susy", f, spec, task, tmp_path / "train.root", tmp_path / "val.root", seeds, paths("alone", "model"),
+                   paths("alone", "json"), onnx_paths=paths("alone", "onnx"), progress=False)
+        for stacked, alone, hs, ha in zip(paths("stack", "model"), paths("alone", "model"), paths("stack", "json"),
+                                          paths("alone", "json")):
+            a, b = load_model(stacked), load_model(alone)
+            assert a.inputs == b.inputs
+            x = np.random.default_rng(2).normal(size=(50, len(a.inputs))).astype(np.float32)
+            assert np.allclose(a.predict(x), b.predict(x), atol=1e-5)
+            h_s, h_a = json.loads(hs.read_text()), json.loads(ha.read_text())
+            assert h_s["train_events"] == h_a["train_events"] == (300 if task == "n300" else 600)
+            assert h_s["best_epoch"] == h_a["best_epoch"] and h_s["ensemble"] == 6 and "onnx_sha256" in h_s
+    dropout = ModelSpec("mlp", {**spec.config, "dropout": 0.5}, recipe)
+    train_cells("susy", fsets, dropout, task, tmp_path / "train.root", tmp_path / "val.root", seeds,
+                out("drop", "model"), out("drop", "json"), onnx_paths=out("drop", "onnx"), progress=False)
+    assert all("ensemble" not in json.loads(p.read_text()) for p in out("drop", "json"))

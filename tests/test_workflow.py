@@ -284,6 +284,38 @@ def test_rule_alone_reproduces_its_output(e2e, tmp_path, rule):
         same_output(e2e / o, work / o)
 
 
+def test_stacked_feature_sets_train_a_networks_cells_in_one_job_as_each_alone(e2e, tmp_path):
+    """training.stack_feature_sets: one job per (dataset, network, task) trains the cells of every
+    feature set as one stack; each model scores as the one its cell's own job trained (up to
+    rounding), and the rest of the run is untouched."""
+
+    from hepml.pipeline.models import load_model
+
+    work = tmp_path / "w"
+    shutil.copytree(e2e, work, symlinks=True)
+    (work / "config/stack.yaml").write_text("training: {stack_feature_sets: true}\nreplace_version_config: true\n")
+    configs = ("config/test.yaml", "config/stack.yaml")
+    plan = snakemake(work, "-n", "--forcerun", "train_network_benchmark", configfiles=configs).stdout
+    jobs = dict(re.findall(r"^(train_network\w*)\s+(\d+)$", plan, re.MULTILINE))
+    assert jobs.get("train_network_benchmark") == "4", plan[-2000:]   # 2 datasets x 2 networks, not 8 cells
+    cells = [f"models/benchmark/susy/pythia/{f}/deep/all/seed{s}.model" for f in ("low", "complete") for s in (0, 1)]
+    before = {c: (work / RESULTS / c).read_bytes() for c in cells}
+    for c in cells:
+        (work / RESULTS / c).unlink()
+    snakemake(work, *(f"{RESULTS}/{c}" for c in cells), "--allowed-rules", "train_network_benchmark",
+              configfiles=configs, cores=1)
+    events = np.random.default_rng(0).normal(size=(200, 18)).astype(np.float32) * 50 + 50
+    for c in cells:
+        old_path = tmp_path / "old.model"
+        old_path.write_bytes(before[c])
+        new, old = load_model(work / RESULTS / c), load_model(old_path)
+        assert new.inputs == old.inputs
+        x = events[:, : len(new.inputs)]
+        assert np.allclose(new.predict(x), old.predict(x), atol=1e-4), c
+        history = json.loads((work / RESULTS / c.replace(".model", ".history.json")).read_text())
+        assert history["ensemble"] == 4   # 2 feature sets x 2 seeds in one stack
+
+
 def test_uci_source_end_to_end_from_a_local_server(tmp_path, http_server):
     """source: uci downloads (zip mirror first, falls back to .csv.gz), verifies, converts, splits by counts."""
     import gzip

@@ -90,11 +90,22 @@ def fit_ensemble(build: Callable[[], nn.Module], seeds: list[int], x_train: torc
                  threads: int | None = None, progress: bool = True, desc: str = "ensemble",
                  predict_batch: int = 65536, cuda_graph: bool = False) -> list[tuple[nn.Module, History]]:
     """Train one network per seed together; return each member (best weights restored) and its history."""
-    device = x_train.device
     members = []
     for seed in seeds:
         seed_everything(seed, threads)
-        members.append(build().to(device))
+        members.append(build().to(x_train.device))
+    return fit_members(members, seeds, x_train, y_train, x_val, y_val, recipe, val_truth, progress, desc,
+                       predict_batch, cuda_graph)
+
+
+def fit_members(members: list[nn.Module], seeds: list[int], x_train: torch.Tensor, y_train: torch.Tensor,
+                x_val: torch.Tensor, y_val: torch.Tensor, recipe: Recipe, val_truth: np.ndarray | None = None,
+                progress: bool = True, desc: str = "ensemble", predict_batch: int = 65536,
+                cuda_graph: bool = False) -> list[tuple[nn.Module, History]]:
+    """Train ``members`` (networks of identical shapes, already initialised) together, member i
+    drawing its batches in the order of ``seeds[i]``; return each (best weights restored) and its
+    history. Members may be :class:`hepml.core.nets.Embedded` networks of different feature sets."""
+    device = x_train.device
     use_graph = cuda_graph and device.type == "cuda"
     stack = Stack.of(members, x_train, y_train, recipe, use_graph)
     params, buffers, opt = stack.params, stack.buffers, stack.opt

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 from torch import nn
@@ -74,3 +76,51 @@ class Classifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(self.standardize(x)).squeeze(-1)
+
+
+class Embedded(nn.Module):
+    """A classifier of some columns of a wider input, as a network of the whole width: the columns
+    it does not read are zeroed after standardisation, and their first-layer weights, zero, get no
+    gradient and stay zero. Networks of different feature sets of one architecture then have the
+    same shapes and train as one vectorised stack (:mod:`hepml.core.ensemble`); :func:`extract`
+    gives each back as the classifier of its own columns."""
+
+    def __init__(self, model: Classifier, columns: list[int], width: int):
+        super().__init__()
+        index = torch.as_tensor(columns)
+        mean, std = torch.zeros(width), torch.ones(width)
+        mean[index], std[index] = model.standardize.mean, model.standardize.std
+        self.standardize = Standardize(mean, std)
+        keep = torch.zeros(width)
+        keep[index] = 1.0
+        self.register_buffer("keep", keep)
+        self.net = copy.deepcopy(model.net)
+        first = _first_linear(self.net)
+        weight = torch.zeros(first.out_features, width)
+        weight[:, index] = first.weight.detach()
+        first.weight = nn.Parameter(weight)
+        first.in_features = width
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(self.standardize(x) * self.keep).squeeze(-1)
+
+
+def _first_linear(net: nn.Module) -> nn.Linear:
+    first = next((m for m in net.modules() if isinstance(m, nn.Linear)), None)
+    if first is None:
+        raise ValueError("a network embedded in a wider input needs a linear first layer")
+    return first
+
+
+@torch.no_grad()
+def extract(embedded: Embedded, columns: list[int], template: Classifier) -> Classifier:
+    """``template`` (a classifier of ``columns``, built like the one embedded) with the embedded
+    network's trained weights: its first layer restricted to its own columns."""
+    index = torch.as_tensor(columns)
+    state = {k: v.clone() for k, v in embedded.net.state_dict().items()}
+    first = next(k for k, m in embedded.net.named_modules() if m is _first_linear(embedded.net))
+    state[f"{first}.weight"] = state[f"{first}.weight"][:, index]
+    template.net.load_state_dict(state)
+    template.standardize.mean.copy_(embedded.standardize.mean[index])
+    template.standardize.std.copy_(embedded.standardize.std[index])
+    return template

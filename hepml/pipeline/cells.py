@@ -90,6 +90,21 @@ def parameterized_cells(config: dict) -> list[Cell]:
     return param + [Cell("parameterized", "hpar", "pythia", "complete", "dedicated", m, m) for m in masses]
 
 
+def stacked_feature_sets(config: dict) -> dict[str, list[str]]:
+    """{study: feature sets} whose network cells of one (dataset, source, model, task) train in one
+    job as one stack (``training.stack_feature_sets``): the benchmark's and the learning curve's."""
+    training = config["training"]
+    if not (training["ensemble"] and training["stack_feature_sets"]):
+        return {}
+    out = {"benchmark": list(config["feature_sets"]), "learning_curve": learning_curve_feature_sets(config)}
+    return {study: fsets for study, fsets in out.items() if len(fsets) > 1}
+
+
+def stacked_network_models(config: dict) -> list[str]:
+    """The benchmark's network models (the ones a stack trains)."""
+    return [m for m in config["models"] if m in config["networks"]]
+
+
 def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cell]:
     """Every cell a study's tables and figure of one sample show (a learning curve ends with the
     benchmark cell trained on every event)."""

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.atomic import load_npz, read_json, save_npz, sha256sum, write_json
 from ..core.config import property_default
+from ..core.datasets import get_dataset
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from ..core.training_data import TrainingData
 from ..weak.tasks import WEAK_TASK
@@ -126,6 +127,13 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
     else:
         trained = [train_model(spec, data, seed, threads, progress, resident_gb, cuda_graph)
                    for seed, data in zip(seeds, datas)]
+    _save_trained(dataset, feature_set, spec, task, inputs, seeds, datas, trained, model_paths, history_paths, onnx_paths)
+
+
+def _save_trained(dataset: str, feature_set: str, spec: ModelSpec, task: str, inputs: list[str], seeds: list[int],
+                  datas: list[TrainingData], trained: list, model_paths: list, history_paths: list,
+                  onnx_paths: list | None) -> None:
+    """Write each seed's model, its ONNX export (networks) and its history with their checksums."""
     onnx_paths = onnx_paths or [None] * len(seeds)
     if spec.is_network and None in onnx_paths:
         raise ValueError("every network is exported to ONNX: give one ONNX path per seed")
@@ -139,6 +147,45 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
             checksums["onnx_sha256"] = sha256sum(onnx_path)
         write_json(history_path, {"seed": seed, "task": task, "train_events": len(data.x), **history, **checksums})
         log.info("%s: trained on %d events", model_path, len(data.x))
+
+
+def train_cells(dataset: str, feature_sets: list[str], spec: ModelSpec, task: str, train_path, val_path,
+                seeds: list[int], model_paths: list, history_paths: list, threads: int = 1,
+                task_config: dict | None = None, ensemble: bool = True, progress: bool = True,
+                resident_gb: float | None = None, onnx_paths: list | None = None, cuda_graph: bool = False) -> None:
+    """The cells of several feature sets of one sample, model and task (the paths feature set by
+    feature set, each with one per seed). With ``ensemble``, where the kind allows it (an MLP
+    without dropout on the truth labels), every feature set and seed trains as one vectorised stack
+    and each member is its cell's seed trained alone (``MlpKind.train_stack``); otherwise each cell
+    trains as :func:`train_cell` trains it."""
+    n = len(seeds)
+    split = lambda paths: [paths[i * n:(i + 1) * n] for i in range(len(feature_sets))] if paths else \
+        [None] * len(feature_sets)  # noqa: E731
+    cells = list(zip(feature_sets, split(model_paths), split(history_paths), split(onnx_paths), strict=True))
+    names = {f: model_inputs(dataset, f, spec) for f in feature_sets}
+    union = list(dict.fromkeys(c for f in feature_sets for c in names[f]))
+    stackable = (ensemble and len(feature_sets) > 1 and get_dataset(dataset).store == "events"
+                 and get_dataset(dataset).parameter is None and not WEAK_TASK.match(task))
+    if stackable:
+        from ..core.store import read_matrix
+
+        x, y = read_matrix(train_path, union)
+        x_val, y_val = read_matrix(val_path, union)
+        check_classes(y, train_path)
+        check_classes(y_val, val_path)
+        data = training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, (train_path, val_path))
+        limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+        stackable = spec.model_kind.can_stack(spec, data) and data.x.nbytes <= limit
+    if not stackable:
+        for f, models, histories, onnx in cells:
+            train_cell(dataset, f, spec, task, train_path, val_path, seeds, models, histories, threads, task_config,
+                       ensemble, progress, resident_gb, onnx, cuda_graph)
+        return
+    column_sets = [[union.index(c) for c in names[f]] for f in feature_sets]
+    trained = spec.model_kind.train_stack(spec, data, column_sets, seeds, threads, progress, cuda_graph)
+    for (f, models, histories, onnx), columns, cell in zip(cells, column_sets, trained, strict=True):
+        own = TrainingData(data.x[:, columns], data.y, data.x_val[:, columns], data.y_val, val_truth=data.val_truth)
+        _save_trained(dataset, f, spec, task, names[f], seeds, [own] * n, cell, models, histories, onnx)
 
 
 def check_trained_file(path, history_path, key: str = "model_sha256") -> None:

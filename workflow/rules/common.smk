@@ -29,10 +29,13 @@ PARAM = config["parameterized"]
 NETWORK_MODELS = "|".join(sorted(studies.network_models(config)))
 OTHER_MODELS = "|".join(sorted(studies.other_models()))
 CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
+STUDY_NAMES = ("benchmark", "jets", "weak", "learning_curve", "parameterized")
+STACKED = studies.stacked_feature_sets(config)   # {study: feature sets} trained as one stack per job
+UNSTACKED_STUDIES = "|".join(s for s in STUDY_NAMES if s not in STACKED)
 
 
 wildcard_constraints:
-    study="benchmark|jets|weak|learning_curve|parameterized",
+    study="|".join(STUDY_NAMES),
     dataset="|".join(DATASETS),
     source="|".join(sources()),
     process=process_regex(),
@@ -62,6 +65,16 @@ def cell_of(w, evaluation="test"):
 
 def spec(w):
     return studies.model_spec(config, cell_of(w))
+
+
+def stack_param(study, fset, value):
+    """A param of a stack's job: ``value(spec, cell)`` of the cell of one of its feature sets (a
+    stack's model and task do not depend on the feature set)."""
+    def param(w):
+        cell = studies.Cell(study, w.dataset, w.source, fset, w.model, w.task)
+        return value(studies.model_spec(config, cell), cell)
+
+    return param
 
 
 def model_files(cell):

@@ -52,10 +52,59 @@ rule train:
 use rule train as train_network with:
     wildcard_constraints:
         model=NETWORK_MODELS,
+        study=UNSTACKED_STUDIES,
     output:
         models=expand(MODELS, seed=SEEDS, allow_missing=True),
         histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
         onnx=expand(ONNX, seed=SEEDS, allow_missing=True),
+
+
+# training.stack_feature_sets: the network cells of every feature set of one sample, model and
+# task in one job, as one vectorised stack (one rule per study: its feature sets are the outputs).
+for _study, _fsets in STACKED.items():
+
+    rule:
+        name:
+            f"train_network_{_study}"
+        conda:
+            ENV
+        wildcard_constraints:
+            model="|".join(studies.stacked_network_models(config)),
+        input:
+            train=lambda w: part_file(w.dataset, w.source, "train"),
+            val=lambda w: part_file(w.dataset, w.source, "val"),
+            code=code("scripts/train.py"),
+        output:
+            models=expand(f"{RESULTS}/models/{_study}/{{dataset}}/{{source}}/{{fset}}/{{model}}/{{task}}/seed{{seed}}.model",
+                          fset=_fsets, seed=SEEDS, allow_missing=True),
+            histories=expand(f"{RESULTS}/models/{_study}/{{dataset}}/{{source}}/{{fset}}/{{model}}/{{task}}/seed{{seed}}.history.json",
+                             fset=_fsets, seed=SEEDS, allow_missing=True),
+            onnx=expand(f"{RESULTS}/models/{_study}/{{dataset}}/{{source}}/{{fset}}/{{model}}/{{task}}/seed{{seed}}.onnx",
+                        fset=_fsets, seed=SEEDS, allow_missing=True),
+        params:
+            fsets=_fsets,
+            spec=stack_param(_study, _fsets[0], lambda spec, cell: spec_json(spec)),
+            task_config=stack_param(_study, _fsets[0], lambda spec, cell: as_json(studies.task_config(config, cell))),
+            seeds=SEEDS,
+            ensemble="--ensemble",
+            resident_gb=config["training"]["resident_gb"],
+            cuda_graph="--cuda-graph" if config["training"]["cuda_graph"] else "--no-cuda-graph",
+        log:
+            f"{RESULTS}/logs/train/{_study}_{{dataset}}_{{source}}_stack_{{model}}_{{task}}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/train/{_study}_{{dataset}}_{{source}}_stack_{{model}}_{{task}}.tsv"
+        threads: config["threads"]["train"]
+        resources:
+            mem_mb=4000,
+            runtime=120,
+            gpu=1,
+            request_gpus=1,
+        shell:
+            "python scripts/train.py --dataset {wildcards.dataset} --feature-set {params.fsets:q} --spec {params.spec:q}"
+            " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
+            " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
+            " --resident-gb {params.resident_gb}"
+            " --models {output.models:q} --histories {output.histories:q} --onnx {output.onnx:q} > {log:q} 2>&1"
 
 
 rule score:

@@ -56,21 +56,18 @@ class NetworkKind(ModelKind):
                                     "kernels": kernels(dev)}
 
     def train_ensemble(self, spec, data, seeds, threads=1, progress=True, cuda_graph=False):
-        import torch
-
-        from ...core.device import kernels, seed_everything, torch_device
+        from ...core.device import seed_everything, torch_device
         from ...core.ensemble import fit_ensemble
         from ...core.training import Recipe
 
         seed_everything(seeds[0], threads)
         dev = torch_device(spec.config["device"])
-        t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)  # noqa: E731
+        t = _tensor(dev)
         trained = fit_ensemble(lambda: self.build(spec, data.x), seeds, t(data.x), t(data.y), t(data.x_val),
                                t(data.y_val), Recipe.from_dict(spec.recipe), val_truth=data.val_truth, threads=threads,
                                progress=progress, desc=f"{spec.kind} x{len(seeds)}",
                                predict_batch=self.predict_batch, cuda_graph=cuda_graph)
-        return [(model.cpu().eval(), {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev),
-                                      "kernels": kernels(dev), "ensemble": len(seeds)}) for model, h in trained]
+        return [(model.cpu().eval(), _history(h, dev, len(seeds))) for model, h in trained]
 
     def save(self, spec, model, inputs, path):
         import torch
@@ -112,10 +109,58 @@ class NetworkKind(ModelKind):
         export_onnx(model, example, inputs, path, description)
 
 
+def _tensor(dev):
+    import torch
+
+    return lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)
+
+
+def _history(h, dev, members: int) -> dict:
+    from ...core.device import kernels
+
+    return {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev), "kernels": kernels(dev),
+            "ensemble": members}
+
+
 class MlpKind(NetworkKind):
-    """A dense network (``layers``, ``width``, ``activation``, ``dropout``) with a training recipe."""
+    """A dense network (``layers``, ``width``, ``activation``, ``dropout``) with a training recipe.
+    The cells of several feature sets of one sample train as one stack (``train_stack``)."""
 
     name = "mlp"
+
+    def can_stack(self, spec, data):
+        """Without dropout, on the labels of every training event (not weak supervision's mixtures)."""
+        return not spec.config["dropout"] and data.loss == "bce"
+
+    def train_stack(self, spec, data, column_sets, seeds, threads=1, progress=True, cuda_graph=False):
+        """Every (column set, seed) member built as its cell's seed alone would build it, embedded in
+        the full width (:class:`hepml.core.nets.Embedded`), trained as one vectorised stack, and
+        extracted again: [[(model, history)] per seed] per column set."""
+        from ...core.device import seed_everything, torch_device
+        from ...core.ensemble import fit_members
+        from ...core.nets import Embedded, extract
+        from ...core.training import Recipe
+
+        dev = torch_device(spec.config["device"])
+        width = data.x.shape[1]
+        members, member_seeds = [], []
+        for columns in column_sets:
+            x = data.x[:, columns]
+            for seed in seeds:
+                seed_everything(seed, threads)
+                members.append(Embedded(self.build(spec, x), columns, width).to(dev))
+                member_seeds.append(seed)
+        t = _tensor(dev)
+        trained = fit_members(members, member_seeds, t(data.x), t(data.y), t(data.x_val), t(data.y_val),
+                              Recipe.from_dict(spec.recipe), val_truth=data.val_truth, progress=progress,
+                              desc=f"{spec.kind} x{len(members)}", predict_batch=self.predict_batch,
+                              cuda_graph=cuda_graph)
+        out = []
+        for i, columns in enumerate(column_sets):
+            cell = trained[i * len(seeds):(i + 1) * len(seeds)]
+            out.append([(extract(model.cpu(), columns, self.build(spec, data.x[:2, columns])).eval(),
+                         _history(h, dev, len(members))) for model, h in cell])
+        return out
 
     def build(self, spec, x):
         from ...core.nets import Classifier, input_statistics, mlp, paper_init

@@ -43,6 +43,16 @@ class ModelKind:
         """[(model, history)] per seed, trained together."""
         raise NotImplementedError(f"{self.name} models do not train as an ensemble")
 
+    def can_stack(self, spec: "ModelSpec", data: TrainingData) -> bool:
+        """Whether the cells of several feature sets (column subsets of ``data.x``) and their seeds
+        can train as one vectorised stack whose every member is its cell's seed trained alone."""
+        return False
+
+    def train_stack(self, spec: "ModelSpec", data: TrainingData, column_sets: list[list[int]], seeds: list[int],
+                    threads: int = 1, progress: bool = True, cuda_graph: bool = False) -> list[list]:
+        """[[(model, history)] per seed] per column set: the models of ``data.x[:, columns]``."""
+        raise NotImplementedError(f"{self.name} models do not train as a stack of feature sets")
+
     def save(self, spec: "ModelSpec", model, inputs: list[str], path: str | os.PathLike) -> None:
         raise NotImplementedError
 
