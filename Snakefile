@@ -55,6 +55,7 @@ localrules:
     tables,
     manifest,
     record_list,
+    history_list,
     hepdata_list,
 
 

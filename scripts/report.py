@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""A study's tables or figure from its metric records, or a sample's feature plot (subcommands)."""
+"""A study's tables or figure from its metric records, its training curves, or a sample's feature plot (subcommands)."""
 import argparse
 
 from hepml.core.cli import json_arg, run_main
@@ -27,6 +27,15 @@ def features(a):
     save(features_figure(a.dataset, a.source, a.input, a.half_width), a.outputs)
 
 
+def training(a):
+    from hepml.core.atomic import read_json
+    from hepml.core.plotting import save
+    from hepml.pipeline.training_curves import training_figure
+
+    cells = {label: [read_json(f) for f in files] for label, files in a.histories.items()}
+    save(training_figure(cells, a.title), a.outputs)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -51,6 +60,12 @@ def main():
     f.add_argument("--half-width", type=float, required=True)
     f.add_argument("--outputs", nargs="+", required=True)
     f.set_defaults(func=features)
+    t = sub.add_parser("training")
+    t.add_argument("--histories", type=json_arg, required=True,
+                   help='JSON {"cell label": [each seed\'s training history]}, or @file holding it')
+    t.add_argument("--title", required=True)
+    t.add_argument("--outputs", nargs="+", required=True)
+    t.set_defaults(func=training)
     a = p.parse_args()
     a.func(a)
 

@@ -15,8 +15,11 @@ def assert_readable(fig) -> None:
     for ax in panels:
         drawn = ax.lines + ax.patches + ax.collections + ax.images + ax.containers
         assert drawn, ax
-        assert ax.get_xlabel().strip() and ax.get_ylabel().strip(), (ax.get_title(), ax.get_xlabel(), ax.get_ylabel())
-        assert ax.get_title().strip() or suptitle.strip(), ax
+        twins = ax.get_shared_x_axes().get_siblings(ax)   # a right-hand axis shares its panel's x axis and title
+        xlabel = next((t.get_xlabel() for t in twins if t.get_xlabel().strip()), "")
+        title = next((t.get_title() for t in twins if t.get_title().strip()), "")
+        assert xlabel and ax.get_ylabel().strip(), (title, xlabel, ax.get_ylabel())
+        assert title or suptitle.strip(), ax
     fig.canvas.draw()   # renders without error
 
 
@@ -75,3 +78,28 @@ def test_the_feature_figures_are_readable_with_units(tmp_path):
     fig = features_figure("qg", "pythia", tmp_path / "j.npz", 0.4)
     assert_readable(fig)
     plt.close(fig)
+
+
+def test_the_training_curves_are_readable_for_networks_bdts_and_llp():
+    from hepml.core.plotting import plt
+    from hepml.pipeline.training_curves import training_figure
+
+    def network(seed, auc=True):
+        rng = np.random.default_rng(seed)
+        return {"best_epoch": 3, "epochs": [{"epoch": e, "train_loss": 0.7 - 0.02 * e, "val_loss": 0.69 - 0.01 * e,
+                                             "val_auc": 0.6 + 0.01 * e + 0.01 * rng.random() if auc else float("nan")}
+                                            for e in range(6)]}
+
+    bdt = {"best_iteration": 7, "val_logloss": list(np.linspace(0.69, 0.5, 10)), "val_auc": list(np.linspace(0.6, 0.8, 10))}
+    observable = {"column": "obs_mass"}   # not trained: no panel
+    fig = training_figure({"deep / low": [network(0), network(1)], "bdt / low": [bdt],
+                           "dense / observables / llp_0.8_0.2": [network(2, auc=False)], "mass / observables": [observable]},
+                          "Training curves: test")
+    assert_readable(fig)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["deep / low (2 seeds)", "bdt / low (1 seeds)", "dense / observables / llp_0.8_0.2 (1 seeds)"]
+    assert {ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()} == {"epoch", "boosting round"}
+    assert sum(ax.get_ylabel() == "validation AUC" for ax in fig.axes) == 2   # none for LLP
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no trained cell"):
+        training_figure({"mass / observables": [observable]}, "T")

@@ -241,7 +241,7 @@ def test_report_renders_every_table_and_plot_in_a_browser(e2e, tmp_path):
                          capture_output=True, text=True, timeout=180)
     assert dom.returncode == 0, dom.stderr[-2000:]
     page = dom.stdout
-    expected = [p.name for p in (e2e / RESULTS / "plots").glob("*.png")]
+    expected = [p.name for p in (e2e / RESULTS / "plots").rglob("*.png")]   # the training curves included
     expected += [p.name for p in (e2e / RESULTS / "tables").glob("*.csv")]
     expected += ["higgs.md", "higgs.png", "susy.md", "susy.png"]
     assert len(expected) > 15
@@ -265,6 +265,7 @@ RULE_OUTPUTS = {
     "score (cnn)": [f"metrics/jets/qg/pythia/images/cnn/all/test/seed{s}.json" for s in (0, 1)],
     "tables": [f"tables/weak_qg_pythia.{e}" for e in ("csv", "md", "tex")],
     "plot_results": ["plots/benchmark_susy_pythia.png", "plots/benchmark_susy_pythia.pdf"],
+    "plot_training": ["plots/training/weak_qg_pythia.png", "plots/training/weak_qg_pythia.pdf"],
     "manifest": ["manifest.json"],
 }
 # the weak and jet networks too: a CNN and an LLP cell

@@ -148,7 +148,9 @@ def fit_members(members: list[nn.Module], seeds: list[int], x_train: torch.Tenso
             reference[m].append(best_loss[m])
             if stalled(reference[m], recipe):
                 active[m] = False
-        bar.set_postfix(active=sum(active))
+        aucs = [h.epochs[-1]["val_auc"] for h, a in zip(histories, active) if a and h.epochs]
+        bar.set_postfix(active=sum(active), best_val_loss=f"{min(best_loss):.4f}",
+                        val_auc=f"{np.mean(aucs):.4f}" if aucs else "-")   # a job's log shows the epochs as they end
         if not any(active):
             break
     bar.close()

@@ -92,6 +92,16 @@ def metric_files(cells):
     return [f"{RESULTS}/metrics/{c.path}/{c.evaluation}/seed{s}.json" for c in cells for s in SEEDS]
 
 
+def study_histories(study, dataset, source):
+    """{cell label: its seeds' training histories} of the cells a study of one sample trains (a
+    parameterized network evaluated at several masses is one cell here)."""
+    out = {}
+    for c in studies.study_cells(config, study, dataset, source):
+        label = f"{c.model} / {c.feature_set}" + ("" if c.task in ("all", "supervised") else f" / {c.task}")
+        out[label] = [f"{RESULTS}/models/{c.path}/seed{s}.history.json" for s in SEEDS]
+    return out
+
+
 def study_metrics(w):
     """The metric records of every cell of one study of one sample."""
     return metric_files(studies.study_cells(config, w.study, w.dataset, w.source))
@@ -198,7 +208,8 @@ def study_outputs(study, dataset, source):
     base = f"{RESULTS}/tables/{study}_{dataset}_{source}"
     plots = f"{RESULTS}/plots/{study}_{dataset}_{source}"
     tables = [f"{base}.{e}" for e in ("csv", "md", "tex")]
-    return tables + [f"{plots}.{e}" for e in ("png", "pdf")]
+    training = [f"{RESULTS}/plots/training/{study}_{dataset}_{source}.{e}" for e in ("png", "pdf")]
+    return tables + [f"{plots}.{e}" for e in ("png", "pdf")] + training
 
 
 def report_files():

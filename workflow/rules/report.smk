@@ -16,6 +16,42 @@ rule record_list:
         write_text(log[0], f"{output[0]}: {len(input)} metric records\n")
 
 
+rule history_list:
+    """{cell label: its seeds' training histories} of one study of one sample, for its training curves."""
+    input:
+        lambda w: [f for files in study_histories(w.study, w.dataset, w.source).values() for f in files],
+    output:
+        f"{RESULTS}/lists/training/{{study}}_{{dataset}}_{{source}}.json",
+    log:
+        f"{RESULTS}/logs/lists/training_{{study}}_{{dataset}}_{{source}}.log",
+    run:
+        histories = study_histories(wildcards.study, wildcards.dataset, wildcards.source)
+        write_json(output[0], histories)
+        write_text(log[0], f"{output[0]}: {len(histories)} cells\n")
+
+
+rule plot_training:
+    """Training curves of a study's cells: losses and validation AUC per epoch (or boosting round)
+    of every seed, the kept epoch marked."""
+    conda:
+        ENV
+    input:
+        histories=f"{RESULTS}/lists/training/{{study}}_{{dataset}}_{{source}}.json",
+        files=lambda w: [f for files in study_histories(w.study, w.dataset, w.source).values() for f in files],
+        code=code("scripts/report.py"),
+    output:
+        png=report(f"{RESULTS}/plots/training/{{study}}_{{dataset}}_{{source}}.png", caption="../report/training.rst",
+                   category="Training", subcategory="{study}"),
+        pdf=f"{RESULTS}/plots/training/{{study}}_{{dataset}}_{{source}}.pdf",
+    params:
+        title=lambda w: f"Training curves: {w.study}, {w.dataset} ({w.source})",
+    log:
+        f"{RESULTS}/logs/plot_training_{{study}}_{{dataset}}_{{source}}.log",
+    shell:
+        "python scripts/report.py training --histories @{input.histories:q} --title {params.title:q}"
+        " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+
+
 rule hepdata_list:
     """{"study/dataset/source": its metric records}, as JSON, for the HEPData job."""
     input:
