@@ -58,14 +58,18 @@ def training_figure(cells: dict[str, list[dict]], title: str):
         if auc_ax is not None:
             auc_ax.set_ylabel("validation AUC", fontsize=14, color=colours["validation AUC"])
             auc_ax.tick_params(labelsize=11)
-    legend = {}
-    for ax in fig.axes:   # one legend for the figure: every curve name once
+    handles = {}
+    for ax in fig.axes:   # one legend for the figure: every curve name once, in a fixed order
         for handle, name in zip(*ax.get_legend_handles_labels()):
-            legend.setdefault(name, handle)
+            handles.setdefault(name, handle)
+    order = [*colours, "kept (early stopping)"]
+    legend = {name: handles[name] for name in order if name in handles}
     for ax in list(axes.flat)[len(cells):]:
         ax.axis("off")
-    fig.suptitle(title, fontsize=18)
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.9 / (5 * nrow)))
+    height = 5 * nrow   # inches: the title and the legend take about 0.65 of them at the top
+    fig.suptitle(title, fontsize=18, y=1 - 0.05 / height)
+    fig.tight_layout()
+    fig.subplots_adjust(top=1 - 1.15 / height)   # the panels' titles just below the legend
     fig.legend(legend.values(), legend.keys(), loc="upper center", ncol=len(legend), fontsize=13,
-               bbox_to_anchor=(0.5, 1 - 0.45 / (5 * nrow)), frameon=False)
+               bbox_to_anchor=(0.5, 1 - 0.32 / height), frameon=False)
     return fig
