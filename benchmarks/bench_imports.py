@@ -16,12 +16,14 @@ import sys
 import time
 from pathlib import Path
 
+from hepml.core.cli import XGBOOST_NATIVE_ONLY
+
 ROOT = Path(__file__).resolve().parents[1]
 STEPS = "import hepml.pipeline.steps"
 CASES = {
     "baseline: steps + torch + xgboost with scikit-learn": (f"{STEPS}; import torch, xgboost", {}),
     "a BDT job: steps + xgboost without scikit-learn": (
-        f"{STEPS}; from hepml.core.bdt import _xgboost; _xgboost()", {"HEPML_XGBOOST_NATIVE_ONLY": "1"}),
+        f"{STEPS}; from hepml.core.bdt import _xgboost; _xgboost()", {XGBOOST_NATIVE_ONLY: "1"}),
     "a network job: steps + torch": (f"{STEPS}; import torch", {}),
     "an observable job: steps": (STEPS, {}),
 }

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .atomic import atomic_output
+from .cli import XGBOOST_NATIVE_ONLY
 
 if TYPE_CHECKING:
     import xgboost as xgb
 
-# Set by the command-line entry points (hepml.core.cli.run_main): import xgboost without its
-# optional scikit-learn wrappers. hepml calls only xgboost's native API (DMatrix, Booster, train),
-# and importing scikit-learn is most of xgboost's import time (benchmarks/bench_imports.py).
-NATIVE_ONLY = "HEPML_XGBOOST_NATIVE_ONLY"
+# The command-line entry points (hepml.core.cli.run_main) set XGBOOST_NATIVE_ONLY: their xgboost is
+# imported without its optional scikit-learn wrappers. hepml calls only xgboost's native API
+# (DMatrix, Booster, train), and importing scikit-learn is most of xgboost's import time
+# (benchmarks/bench_imports.py).
 
 
 def _xgboost():
@@ -25,7 +26,7 @@ def _xgboost():
     already imported)."""
     import importlib
 
-    native = os.environ.get(NATIVE_ONLY) == "1"
+    native = os.environ.get(XGBOOST_NATIVE_ONLY) == "1"
     if "xgboost" in sys.modules or not native or "sklearn" in sys.modules:
         return importlib.import_module("xgboost")
     sys.modules["sklearn"] = None   # its `import sklearn` fails, so it defines its stand-ins

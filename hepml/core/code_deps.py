@@ -1,8 +1,9 @@
 """The code a workflow step runs: its script and every ``hepml`` module the script imports,
 directly or through other modules (a static walk of the import statements, function-level ones
 included; a package's lazy ``__getattr__`` imports are not module imports). Modules are imported by
-name, never by a computed string, so the walk sees them all. Rules list these files as inputs, so editing a module reruns exactly the jobs whose
-scripts import it; the manifest records their fingerprint."""
+name, never by a computed string, so the walk sees them all. Rules list these files as inputs, so
+editing a module reruns exactly the jobs whose scripts import it; the manifest records their
+fingerprint."""
 
 from __future__ import annotations
 

@@ -369,6 +369,12 @@ def property_default(*keys: str, schema_path: str | os.PathLike = SCHEMA):
     return copy.deepcopy(node["default"])
 
 
+def resident_bytes(resident_gb: float | None) -> float:
+    """Bytes of inputs held on the training device: ``resident_gb``, or the schema's
+    ``training.resident_gb`` when none is given."""
+    return (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+
+
 def definition_defaults(name: str, schema_path: str | os.PathLike = SCHEMA) -> dict:
     """The defaults of the schema definition ``name`` (e.g. ``recipe``), for use outside the workflow."""
     schema = load_schema(schema_path)

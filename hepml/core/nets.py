@@ -118,7 +118,8 @@ def extract(embedded: Embedded, columns: list[int], template: Classifier) -> Cla
     network's trained weights: its first layer restricted to its own columns."""
     index = torch.as_tensor(columns)
     state = {k: v.clone() for k, v in embedded.net.state_dict().items()}
-    first = next(k for k, m in embedded.net.named_modules() if m is _first_linear(embedded.net))
+    layer = _first_linear(embedded.net)
+    first = next(k for k, m in embedded.net.named_modules() if m is layer)
     state[f"{first}.weight"] = state[f"{first}.weight"][:, index]
     template.net.load_state_dict(state)
     template.standardize.mean.copy_(embedded.standardize.mean[index])

@@ -115,7 +115,7 @@ def stat(header: str | None, name: str, digits: int, of: Callable[[Any], Summary
         s = of(r)
         return s.stat(name) if s is not None else (None, None)
 
-    return Column(header, lambda r: "—" if of(r) is None else pm(of(r).stat(name), digits),
+    return Column(header, lambda r: "—" if of(r) is None else pm(mean_std_of(r), digits),
                   lambda r: dict(zip((field, field + "_std"), mean_std_of(r))), value=mean_std_of, hepdata=hepdata)
 
 

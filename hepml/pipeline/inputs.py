@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core.datasets import get_dataset
 
+
 def input_names(dataset: str, feature_set: str) -> list[str]:
     """The names of the inputs, in matrix column order (``[feature_set]`` for an array per jet, e.g. images)."""
     ds = get_dataset(dataset)

@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ..core.atomic import load_npz, read_json, save_npz, sha256sum, write_json
-from ..core.config import property_default
+from ..core.config import resident_bytes
 from ..core.datasets import get_dataset
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from ..core.training_data import TrainingData
@@ -121,7 +121,7 @@ def train_cell(dataset: str, feature_set: str, spec: ModelSpec, task: str, train
         datas = [training_data(task, x, y, x_val, y_val, seed, task_config or {}, where) for seed in seeds]
     else:
         datas = [training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, where, mass, mass_val)] * len(seeds)
-    limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+    limit = resident_bytes(resident_gb)
     if ensemble and can_train_together(spec, datas) and datas[0].x.nbytes <= limit:
         trained = train_ensemble(spec, datas[0], seeds, threads, progress, cuda_graph)
     else:
@@ -174,7 +174,7 @@ def train_cells(dataset: str, feature_sets: list[str], spec: ModelSpec, task: st
         check_classes(y, train_path)
         check_classes(y_val, val_path)
         data = training_data(task, x, y, x_val, y_val, seeds[0], task_config or {}, (train_path, val_path))
-        limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+        limit = resident_bytes(resident_gb)
         stackable = spec.model_kind.can_stack(spec, data) and data.x.nbytes <= limit
     if not stackable:
         for f, models, histories, onnx in cells:

@@ -20,7 +20,7 @@ from .detector import Reco
 from .processes import Variant, higgs_variants, susy_variants
 from .truth import higgs_truth, susy_truth
 
-M_W = 80.4
+M_W = features.M_W   # the W mass of the neutrino-pz constraint, also the W-pair endpoints
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import asdict
 import numpy as np
 
 from ...core.atomic import atomic_output
-from ...core.config import property_default
+from ...core.config import resident_bytes
 from .registry import LoadedModel, ModelKind, ModelSpec, register
 
 
@@ -33,9 +33,7 @@ class NetworkKind(ModelKind):
                 and all(d.x is datas[0].x and d.y is datas[0].y for d in datas))
 
     def train(self, spec, data, seed, threads=1, progress=True, resident_gb=None, cuda_graph=False):
-        import torch
-
-        from ...core.device import kernels, seed_everything, torch_device
+        from ...core.device import seed_everything, torch_device
         from ...core.training import Recipe, chunk_rows, fit, resident
         from ...weak.methods import llp_loss, one_mixture_batches, per_mixture_llp_loss
 
@@ -43,8 +41,8 @@ class NetworkKind(ModelKind):
         dev = torch_device(spec.config["device"])
         recipe = Recipe.from_dict(spec.recipe)
         model = self.build(spec, data.x).to(dev)
-        t = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)  # noqa: E731
-        limit = (resident_gb if resident_gb is not None else property_default("training", "resident_gb")) * 2**30
+        t = _tensor(dev)
+        limit = resident_bytes(resident_gb)
         extra = {"chunk": chunk_rows(data.x, limit)}
         if data.loss == "llp":
             extra = {"loss_fn": llp_loss, "val_loss_fn": per_mixture_llp_loss(data.val_mixture, dev),
@@ -52,8 +50,7 @@ class NetworkKind(ModelKind):
         history = fit(model, resident(data.x, dev, limit), t(data.y), resident(data.x_val, dev, limit), t(data.y_val),
                       recipe, seed=seed, val_labels=data.val_truth, progress=progress, desc=f"{spec.kind} seed {seed}",
                       cuda_graph=cuda_graph, **extra)
-        return model.cpu().eval(), {"epochs": history.epochs, "best_epoch": history.best_epoch, "device": str(dev),
-                                    "kernels": kernels(dev)}
+        return model.cpu().eval(), _history(history, dev)
 
     def train_ensemble(self, spec, data, seeds, threads=1, progress=True, cuda_graph=False):
         from ...core.device import seed_everything, torch_device
@@ -110,16 +107,18 @@ class NetworkKind(ModelKind):
 
 
 def _tensor(dev):
+    """Arrays to float32 tensors on ``dev``."""
     import torch
 
     return lambda a: torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev)
 
 
-def _history(h, dev, members: int) -> dict:
+def _history(h, dev, members: int | None = None) -> dict:
+    """What a network's history file records of its training (``ensemble``: the members it trained with)."""
     from ...core.device import kernels
 
-    return {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev), "kernels": kernels(dev),
-            "ensemble": members}
+    out = {"epochs": h.epochs, "best_epoch": h.best_epoch, "device": str(dev), "kernels": kernels(dev)}
+    return out if members is None else {**out, "ensemble": members}
 
 
 class MlpKind(NetworkKind):
