@@ -60,6 +60,22 @@ localrules:
 
 
 rule all:
+    message:
+        job_message("every result of the run is up to date")
     input:
         all_targets(),
     default_target: True
+
+
+# Named targets: `snakemake --cores all benchmark_higgs` runs what one study on one dataset needs
+# (see named_targets in workflow/rules/common.smk); `snakemake --list-target-rules` lists them.
+for _name, _files in named_targets().items():
+
+    rule:
+        name:
+            _name
+        message:
+            job_message(f"{_name}: up to date")
+        input:
+            _files,
+        localrule: True

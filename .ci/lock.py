@@ -68,7 +68,7 @@ def main() -> None:
         lines.append(f"{name}=={version} \\\n" + " \\\n".join(f"    --hash=sha256:{h}" for h in sorted(hashes)))
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
     header = ("# Exact versions and file hashes of hepml's dependencies (PyTorch apart), used by .ci/setup.\n"
-              "# Re-resolve with: .venv/bin/python .ci/lock.py   (see the README, 'Reproducible environment')\n"
+              "# Re-resolve with: .venv/bin/python .ci/lock.py   (see docs/provenance.md, 'Reproducible environment')\n"
               f"# Resolved with Python {python}\n")
     (ROOT / "requirements.lock").write_text(header + "\n".join(lines) + "\n")
     (ROOT / "environment.lock.yml").write_text(ENVIRONMENT.format(python=python))

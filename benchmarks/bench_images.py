@@ -10,7 +10,7 @@ Memory (``--memory``): ``make_features`` on a synthetic jet file of ``--jets`` j
 ``--jets 2000000 --channels 3`` is the size of the 20 EnergyFlow files (the output is then ~26 GB
 on disk; memory stays set by the chunk).
 
-    python benchmarks/bench_images.py --sizes 5000 50000
+    python benchmarks/bench_images.py --sizes 5000 50000 --repeats 3
     python benchmarks/bench_images.py --memory --jets 2000000 --channels 3
     python benchmarks/bench_images.py --quick
 """
@@ -76,7 +76,18 @@ def per_jet_loop(constituents, npix=33, half_width=0.4):
     return out
 
 
-def speed(sizes: list[int], tmp: Path) -> None:
+def best_rate(fn, n: int, repeats: int):
+    """(items per second of the fastest of ``repeats`` calls, its result): the fastest call is the one
+    least disturbed by the rest of a shared machine."""
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return n / best, out
+
+
+def speed(sizes: list[int], tmp: Path, repeats: int = 3) -> None:
     warm = synthetic_jets(100, seed=1)["constituents"]
     per_jet_loop(warm), jet_images(warm)   # first-call costs are not throughput
     print(f"{'jets':>9s} {'loop jets/s':>12s} {'jet_images':>12s} {'ratio':>6s} {'make_features':>14s} {'ratio':>6s}")
@@ -84,12 +95,8 @@ def speed(sizes: list[int], tmp: Path) -> None:
         jets = synthetic_jets(n, seed=n)
         c = jets["constituents"]
         k = min(n, 5000)
-        t0 = time.perf_counter()
-        slow = per_jet_loop(c[:k])
-        loop = k / (time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        fast = jet_images(c)
-        vec = n / (time.perf_counter() - t0)
+        loop, slow = best_rate(lambda: per_jet_loop(c[:k]), k, repeats)
+        vec, fast = best_rate(lambda: jet_images(c), n, repeats)
         agree = np.mean(np.abs(slow - fast[:k]).sum(axis=(1, 2, 3)) < 0.02)
         path = tmp / f"jets_{n}.root"
         write_synthetic(path, n)
@@ -128,6 +135,7 @@ def memory(n: int, channels: int, tmp: Path) -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[5000, 50_000, 200_000])
+    p.add_argument("--repeats", type=int, default=3, help="the fastest of this many calls is quoted")
     p.add_argument("--memory", action="store_true", help="measure the peak memory of make_features instead")
     p.add_argument("--jets", type=int, default=400_000, help="(--memory) jets in the synthetic file")
     p.add_argument("--channels", type=int, default=3, help="(--memory) image channels")
@@ -136,12 +144,12 @@ def main() -> None:
     a = p.parse_args()
     with tempfile.TemporaryDirectory(dir=a.dir) as tmp:
         if a.quick:
-            speed([500, 2000], Path(tmp))
+            speed([500, 2000], Path(tmp), repeats=1)
             memory(5000, a.channels, Path(tmp))
         elif a.memory:
             memory(a.jets, a.channels, Path(tmp))
         else:
-            speed(a.sizes, Path(tmp))
+            speed(a.sizes, Path(tmp), a.repeats)
 
 
 if __name__ == "__main__":

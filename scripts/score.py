@@ -4,7 +4,7 @@ then each seed's metric record: AUC, background rejection, ROC and (benchmark st
 discovery significances."""
 import argparse
 
-from hepml.core.cli import json_arg, run_main
+from hepml.core.cli import json_arg, run_main, seeds_of
 
 
 def main():
@@ -17,7 +17,8 @@ def main():
     p.add_argument("--evaluation", required=True, help="test, or m<mass> for the parameterized study")
     p.add_argument("--scores", nargs="+", required=True, help="one per model")
     p.add_argument("--cell", type=json_arg, required=True, help="JSON: the cell the scores belong to")
-    p.add_argument("--seeds", type=int, nargs="+", required=True)
+    p.add_argument("--seeds", type=int, nargs="+",
+                   help="default: the seeds the --models files name (seed<N>.model)")
     p.add_argument("--histories", nargs="+", required=True, help="each seed's training history")
     p.add_argument("--significance", type=json_arg, required=True, help="JSON: the significance config, or null")
     p.add_argument("--metrics", nargs="+", required=True, help="one metric record per seed")
@@ -26,7 +27,7 @@ def main():
     from hepml.pipeline.steps import metrics_cell, score_cell
 
     score_cell(a.dataset, a.feature_set, a.models, a.histories, a.val, a.test, a.scores, a.evaluation)
-    metrics_cell(Cell(**a.cell), a.seeds, a.scores, a.histories, a.significance, a.metrics)
+    metrics_cell(Cell(**a.cell), a.seeds or seeds_of(a.models), a.scores, a.histories, a.significance, a.metrics)
 
 
 if __name__ == "__main__":

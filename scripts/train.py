@@ -3,7 +3,7 @@
 feature sets as one stack; write each model and its history."""
 import argparse
 
-from hepml.core.cli import json_arg, run_main
+from hepml.core.cli import beside, json_arg, run_main, seeds_of
 from hepml.pipeline.models import ModelSpec
 from hepml.pipeline.steps import train_cell, train_cells
 
@@ -18,7 +18,8 @@ def main():
     p.add_argument("--task-config", type=json_arg, required=True, help="JSON: what the task needs (mixture size)")
     p.add_argument("--train", required=True)
     p.add_argument("--val", required=True)
-    p.add_argument("--seeds", type=int, nargs="+", required=True)
+    p.add_argument("--seeds", type=int, nargs="+",
+                   help="default: the seeds the --models files name (seed<N>.model), each once")
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--ensemble", action=argparse.BooleanOptionalAction, required=True,
                    help="train the seeds of a network cell together as one vectorised ensemble")
@@ -28,16 +29,20 @@ def main():
                    help="inputs larger than this (GB) are read in chunks of this size")
     p.add_argument("--models", nargs="+", required=True, help="one output per feature set and seed")
     p.add_argument("--histories", nargs="+", required=True, help="one output per feature set and seed")
-    p.add_argument("--onnx", nargs="*", required=True,
+    p.add_argument("--onnx", nargs="*",
                    help="networks: one ONNX export per feature set and seed; nothing otherwise")
+    p.add_argument("--export-onnx", action="store_true",
+                   help="networks: each ONNX export beside its model (seed<N>.onnx), instead of --onnx")
     a = p.parse_args()
+    seeds = a.seeds or seeds_of(a.models)
+    onnx = beside(a.models, ".onnx") if a.export_onnx else a.onnx
     if len(a.feature_set) > 1:
-        train_cells(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
+        train_cells(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, seeds, a.models,
                     a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb,
-                    onnx_paths=a.onnx or None, cuda_graph=a.cuda_graph)
+                    onnx_paths=onnx or None, cuda_graph=a.cuda_graph)
         return
-    train_cell(a.dataset, a.feature_set[0], ModelSpec(**a.spec), a.task, a.train, a.val, a.seeds, a.models,
-               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=a.onnx or None,
+    train_cell(a.dataset, a.feature_set[0], ModelSpec(**a.spec), a.task, a.train, a.val, seeds, a.models,
+               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=onnx or None,
                cuda_graph=a.cuda_graph)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -134,9 +135,18 @@ def e2e(tmp_path_factory) -> Path:
     that changes files works on a copy (``e2e_copy``); the session ends with an error naming any
     file a test added, removed or changed here."""
     work = copy_workflow(tmp_path_factory.mktemp("e2e"))
-    snakemake(work)
+    run = snakemake(work, details=False)   # the console a user sees, kept beside the run for test_console
+    (work.parent / f"{work.name}.console.txt").write_text(run.stdout + run.stderr)
     before = _tree_state(work)
     yield work
     after = _tree_state(work)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"tests changed the shared end-to-end run (use a copy): {changed[:10]}"
+
+
+@pytest.fixture
+def e2e_copy(e2e, tmp_path) -> Path:
+    """A private copy of the end-to-end run (results and Snakemake's records) that a test may change."""
+    work = tmp_path / "w"
+    shutil.copytree(e2e, work, symlinks=True)
+    return work

@@ -1,7 +1,7 @@
 """Every benchmark runs (``--quick``) and prints the figures its docstring promises.
 
 The figures themselves are machine-dependent and asserted nowhere; what is asserted is that the
-scripts work against today's code and report what the README quotes them for.
+scripts work against today's code and report what docs/performance.md quotes them for.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from hepml.core.cli import json_arg
+from hepml.core.cli import beside, json_arg, seeds_of
 from hepml.core.code_deps import code_files, fingerprint
 
 
@@ -22,6 +22,15 @@ def test_a_json_argument_is_read_inline_or_from_a_file_and_bad_ones_name_where(t
         json_arg(f"@{listing}")
     with pytest.raises(ValueError, match=rf"^{tmp_path / 'gone.json'}: cannot read the argument file"):
         json_arg(f"@{tmp_path / 'gone.json'}")
+
+
+def test_a_jobs_seeds_are_the_ones_its_files_name_each_once_in_order():
+    stack = [f"m/{fset}/all/seed{s}.model" for fset in ("low", "high") for s in (3, 0, 12)]
+    assert seeds_of(stack) == [3, 0, 12]
+    assert beside(stack[:1], ".onnx") == ["m/low/all/seed3.onnx"]
+    for name in ("m/seedx.model", "m/seed1", "m/best_seed1.model", "m/seed1.model/extra"):
+        with pytest.raises(ValueError, match="not a per-seed file"):
+            seeds_of([name])
 
 
 @pytest.mark.parametrize("error, code, line", [

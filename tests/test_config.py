@@ -92,6 +92,23 @@ def test_a_learning_curve_uses_the_models_and_feature_sets_the_benchmark_trains(
     assert [c.task for c in cells] == ["n500", "n1500", "n4000"]
 
 
+def test_a_learning_curve_point_at_or_above_the_training_cap_is_not_trained_twice():
+    """With a training limit (or the UCI split's training part below a size), a point at or above
+    it would be the benchmark cell trained again: it is not a cell; smaller points stay."""
+    from hepml.pipeline.cells import learning_curve_cells
+
+    uci = {"source": "uci", "models": ["bdt"], "feature_sets": ["low"], "datasets": ["higgs", "susy"],
+           "learning_curve": {"datasets": ["higgs", "susy"], "sizes": [10000, 100000, 1000000]}}
+    tasks = lambda config: sorted((c.dataset, c.task) for c in learning_curve_cells(config))  # noqa: E731
+    every = [(d, f"n{n}") for d in ("higgs", "susy") for n in (10000, 100000, 1000000)]
+    assert tasks(check(uci)) == sorted(every)                                      # 10M / 4M training events
+    assert tasks(check({**uci, "limits": {"train": 100000}})) == [("higgs", "n10000"), ("susy", "n10000")]
+    split = {"uci": {"susy": {"train": 500000, "val": 100000, "test": 100000}}}
+    assert tasks(check({**uci, "split": split})) == sorted(e for e in every if e != ("susy", "n1000000"))
+    assert tasks(check({**uci, "source": "pythia", "limits": {"train": 1000000}})) == \
+        sorted(e for e in every if e[1] != "n1000000")
+
+
 def test_a_data_root_allows_an_external_directory(tmp_path):
     config = check({"data_roots": [str(tmp_path)], "uci": {"dir": str(tmp_path / "uci")}})
     assert config["uci"]["dir"] == str(tmp_path / "uci")

@@ -19,7 +19,7 @@ import pytest
 
 from hepml.core.store import write_events
 from tests.conftest import uci_text
-from tests.workflow_helpers import RESULTS, ROOT, copy_workflow, snakemake, write_uci_config
+from tests.workflow_helpers import RESULTS, ROOT, copy_workflow, planned_jobs, snakemake, write_uci_config
 
 pytestmark = pytest.mark.workflow
 
@@ -43,12 +43,14 @@ def test_a_name_that_tries_to_run_a_command_fails_the_schema_and_never_runs(tmp_
 
 
 def test_every_shell_substitution_is_quoted():
-    """In every rule, {input}, {output}, {log} and string params reach the shell as {x:q}."""
+    """In every rule, {input}, {output}, {log} and string params reach the shell as {x:q} (a job's
+    console message, never run, may name them as they are)."""
     numeric = {"threads", "params.events", "params.seed", "params.retries", "params.timeout",
                "params.max_events", "params.half_width", "params.resident_gb"}
     unquoted = []
     for rules in (ROOT / "workflow" / "rules").glob("*.smk"):
-        for m in re.finditer(r"\{((input|output|log|params|threads|resources)[A-Za-z0-9_.]*)(:q)?\}", rules.read_text()):
+        text = re.sub(r"job_message\((?:[^()]|\([^()]*\))*\)", "", rules.read_text())
+        for m in re.finditer(r"\{((input|output|log|params|threads|resources)[A-Za-z0-9_.]*)(:q)?\}", text):
             if not m.group(3) and m.group(1) not in numeric:
                 unquoted.append(f"{rules.name}: {m.group(0)}")
     assert not unquoted, unquoted
@@ -99,13 +101,6 @@ def test_a_source_file_placed_by_hand_is_verified_before_conversion(tmp_path):
     proc = _run(work, "--forcerun", "convert", f"{RESULTS}/data/higgs/uci/events.root")
     log = (work / RESULTS / "logs/convert_higgs_uci.log").read_text()
     assert proc.returncode != 0 and "was replaced after verification" in log, log[-500:]
-
-
-@pytest.fixture
-def e2e_copy(e2e, tmp_path) -> Path:
-    work = tmp_path / "w"
-    shutil.copytree(e2e, work, symlinks=True)
-    return work
 
 
 def test_a_garbled_split_stops_training_naming_the_file(e2e_copy):
@@ -173,10 +168,7 @@ def test_a_version_made_with_another_config_is_not_overwritten(e2e_copy):
     assert snakemake(e2e_copy, "-n", "--config", "uci={retries: 9}").returncode == 0  # fetching keys are free
 
 
-def _jobs(dry_run_stdout: str) -> dict[str, int]:
-    """{rule: planned jobs} from the job-stats table of a dry run."""
-    table = dry_run_stdout.split("Job stats:")[1].split("Reasons:")[0] if "Job stats:" in dry_run_stdout else ""
-    return {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE) if m[0] != "total"}
+_jobs = planned_jobs
 
 
 def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_copy):

@@ -69,7 +69,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 def _same_kernels_as_golden(e2e) -> bool:
     """Whether the tiny run's networks ran the kernels the golden tables were made with (CPU, AVX2
-    pinned): the README's scope says byte for byte there, within the seed std elsewhere (a GPU)."""
+    pinned): docs/provenance.md's scope says byte for byte there, within the seed std elsewhere (a GPU)."""
     kernels = {json.loads(h.read_text()).get("kernels") for h in (e2e / RESULTS / "models").rglob("*.history.json")}
     return kernels - {None} == {"cpu AVX2 (MKL_CBWR=AVX2, ONEDNN_MAX_CPU_ISA=AVX2)"}
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,9 +30,12 @@ def copy_workflow(dest: Path) -> Path:
 
 
 def snakemake(workdir: Path, *args: str, configfiles=("config/test.yaml",), check: bool = True,
-              cores: int = 2) -> subprocess.CompletedProcess:
+              cores: int = 2, details: bool = True) -> subprocess.CompletedProcess:
+    """Snakemake in ``workdir``; ``details``: the full job blocks (inputs, outputs, wildcards) that
+    tests read, instead of the one-line messages a user's console shows (HEPML_JOB_DETAILS)."""
     cmd = [*SNAKEMAKE, *args, "--cores", str(cores), "--configfile", *configfiles]
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True)
+    env = {**os.environ, "HEPML_JOB_DETAILS": "1" if details else "0"}
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
     return proc
@@ -70,3 +75,9 @@ def outputs_of(workdir: Path) -> list[Path]:
     base = workdir / RESULTS
     return sorted(p.relative_to(workdir) for p in base.rglob("*")
                   if p.is_file() and not {"logs", "benchmarks"} & set(p.relative_to(base).parts))
+
+
+def planned_jobs(dry_run_stdout: str) -> dict[str, int]:
+    """{rule: planned jobs} from the job-stats table of a dry run (empty when nothing is planned)."""
+    table = dry_run_stdout.split("Job stats:")[1].split("Reasons:")[0] if "Job stats:" in dry_run_stdout else ""
+    return {m[0]: int(m[1]) for m in re.findall(r"^(\w+)\s+(\d+)\s*$", table, re.MULTILINE) if m[0] != "total"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 
 XGBOOST_NATIVE_ONLY = "HEPML_XGBOOST_NATIVE_ONLY"
@@ -25,6 +26,28 @@ def json_arg(text: str):
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise ValueError(f"{where}: not valid JSON: {err}") from err
+
+
+_SEED_FILE = re.compile(r"^seed(\d+)\.[^/]+$")
+
+
+def seeds_of(paths) -> list[int]:
+    """The seeds that per-seed files name (``.../seed<N>.<suffix>``), each once, in order of appearance:
+    the workflow passes a cell's files, not its seed list, so the seeds of a job are its outputs
+    (dropping a seed from the config leaves the other seeds' jobs and files as they are)."""
+    seeds: list[int] = []
+    for path in paths:
+        m = _SEED_FILE.match(os.path.basename(path))
+        if not m:
+            raise ValueError(f"{path}: not a per-seed file (seed<N>.<suffix>), so its seed is unknown; give --seeds")
+        if int(m[1]) not in seeds:
+            seeds.append(int(m[1]))
+    return seeds
+
+
+def beside(paths, suffix: str) -> list[str]:
+    """Each path with its suffix replaced by ``suffix`` (a model's ONNX export beside it)."""
+    return [os.path.splitext(p)[0] + suffix for p in paths]
 
 
 def run_main(main) -> None:

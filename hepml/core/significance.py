@@ -1,4 +1,4 @@
-"""Expected discovery significance of a classifier, as defined in the README.
+"""Expected discovery significance of a classifier, as defined in docs/statistics.md.
 
 Both definitions choose what they tune (bin edges, the cut) on the *validation* scores and are
 evaluated on the *test* scores, so a statistical fluctuation of the test set cannot inflate them.

@@ -24,7 +24,7 @@ CHARGED = np.array([11, 13, 211, 321, 2212, 3112, 3222, 3312, 3334, 411, 431])
 def flat_constituents(constituents):
     """(counts, pt, y, phi, pid) of awkward constituents as flat numpy arrays (float64 kinematics)."""
     counts = ak.to_numpy(ak.num(constituents))
-    get = lambda f: ak.to_numpy(ak.flatten(constituents[f])).astype(np.float64)  # noqa: E731
+    get = lambda f: np.asarray(ak.to_numpy(ak.flatten(constituents[f])), dtype=np.float64)  # noqa: E731 (no copy of float64)
     return counts, get("pt"), get("y"), get("phi"), ak.to_numpy(ak.flatten(constituents["pid"]))
 
 
@@ -73,6 +73,7 @@ def jet_images(constituents, npix: int = 33, half_width: float = 0.4, channels: 
     out = np.empty((n, channels, npix, npix), dtype=np.float32)
     for start in range(0, n, chunk):
         part = slice(start, min(start + chunk, n))
+        # the float64 sums are rounded to float32 as they are stored: one pass, no float32 temporary
         out[part] = _images(constituents[part], npix, half_width, channels, steps,
                             None if jet_y is None else np.asarray(jet_y)[part],
                             None if jet_phi is None else np.asarray(jet_phi)[part])
@@ -110,4 +111,4 @@ def _images(constituents, npix, half_width, channels, steps, jet_y, jet_phi) -> 
     if "normalize" in steps:
         sums = images.sum(axis=2, keepdims=True)
         np.divide(images, sums, out=images, where=sums > 0)
-    return images.reshape(n_jets, len(weights), npix, npix).astype(np.float32)
+    return images.reshape(n_jets, len(weights), npix, npix)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .images import flat_constituents, preprocess_coordinates
 
-MAX_PARTICLES = 96   # keeps every particle of all but the busiest gluon jets (README, "Quark/gluon jets")
+MAX_PARTICLES = 96   # keeps every particle of all but the busiest gluon jets (docs/physics.md, "Quark/gluon jets")
 FEATURES = ("z", "y_rel", "phi_rel")
 
 

@@ -69,7 +69,19 @@ def learning_curve_cells(config: dict) -> list[Cell]:
         return []
     return [Cell("learning_curve", d, config["source"], f, m, f"n{n}")
             for d in config["datasets"] if d in lc["datasets"]
-            for f in learning_curve_feature_sets(config) for m in learning_curve_models(config) for n in lc["sizes"]]
+            for f in learning_curve_feature_sets(config) for m in learning_curve_models(config)
+            for n in lc["sizes"] if n < (train_cap(config, d) or n + 1)]
+
+
+def train_cap(config: dict, dataset: str) -> int | None:
+    """The most training events a benchmark cell of ``dataset`` has, where the config fixes it:
+    ``limits.train``, or the UCI split's training part (a generated sample's size is known only after
+    its selection). A learning-curve point at or above it would train the benchmark cell again."""
+    caps = [config["limits"].get("train")]
+    if config["source"] == "uci":
+        caps.append(config["split"]["uci"][dataset]["train"])
+    caps = [c for c in caps if c is not None]
+    return min(caps) if caps else None
 
 
 def learning_curve_models(config: dict) -> list[str]:

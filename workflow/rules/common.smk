@@ -32,6 +32,9 @@ CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
 STUDY_NAMES = ("benchmark", "jets", "weak", "learning_curve", "parameterized")
 STACKED = studies.stacked_feature_sets(config)   # {study: feature sets} trained as one stack per job
 UNSTACKED_STUDIES = "|".join(s for s in STUDY_NAMES if s not in STACKED)
+# The console shows a job as one line, its rule's message (what it makes: study, dataset, model,
+# seeds); HEPML_JOB_DETAILS=1 shows Snakemake's full job blocks instead (inputs, outputs, wildcards).
+JOB_DETAILS = os.environ.get("HEPML_JOB_DETAILS", "") not in ("", "0")
 
 
 wildcard_constraints:
@@ -46,6 +49,16 @@ wildcard_constraints:
     task="[a-z0-9_.]+",
     evaluation="test|m[0-9]+",
     name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+
+
+def long_pole_first(w):
+    """Scheduling priority: the jobs on the way to the longest training (the CNN on jet images, 4-5
+    minutes on one core of the default run) start before the rest, so it does not end the run alone."""
+    return 1 if is_jets(w.get("dataset", "qg")) and w.get("model", "cnn") == "cnn" else 0
+
+
+def job_message(text):
+    return None if JOB_DETAILS else text
 
 
 def code(script):
@@ -234,6 +247,21 @@ def study_samples():
 def study_record_files():
     """{"study/dataset/source": the metric records its tables show}."""
     return {"/".join(k): metric_files(studies.study_cells(config, *k)) for k in study_samples()}
+
+
+def named_targets():
+    """Target rules by name: a study (``benchmark``), a study on one dataset (``benchmark_higgs``: its
+    tables, figures and training curves), and one model's cells of that (``benchmark_higgs_bdt``:
+    trained and scored, with their metric records; a table needs every model of its study)."""
+    out = {}
+    for study, dataset, source in study_samples():
+        files = study_outputs(study, dataset, source)
+        out.setdefault(study, []).extend(files)
+        out[f"{study}_{dataset}"] = files
+        cells = studies.study_cells(config, study, dataset, source)
+        for model in dict.fromkeys(c.model for c in cells):
+            out[f"{study}_{dataset}_{model}"] = metric_files([c for c in cells if c.model == model])
+    return out
 
 
 def all_targets():

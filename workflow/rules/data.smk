@@ -4,6 +4,8 @@
 
 rule download:
     """A UCI or EnergyFlow file from its mirrors, checked against its SHA-256 before it is renamed into place."""
+    message:
+        job_message("download {wildcards.name} into {wildcards.datadir}/ (checked against its SHA-256)")
     conda:
         ENV
     output:
@@ -30,6 +32,8 @@ rule download:
 rule verify_download:
     """SHA-256 of a source file compared with the config, streamed once; the stamp records it, so a
     file placed by hand is checked too and an unchanged file is not hashed again."""
+    message:
+        job_message("check the SHA-256 of {input}")
     conda:
         ENV
     input:
@@ -49,6 +53,8 @@ rule verify_download:
 
 rule convert:
     """The UCI CSV (HIGGS, SUSY) or the EnergyFlow files (quark/gluon jets) as one store file."""
+    message:
+        job_message("convert the {wildcards.source} files of {wildcards.dataset} into one event file")
     conda:
         ENV
     input:
@@ -74,6 +80,10 @@ rule convert:
 
 rule generate:
     """One shard of one process with Pythia 8 + FastJet (+ the detector for HIGGS/SUSY), and its record."""
+    message:
+        job_message("generate {wildcards.dataset}: {params.events} {wildcards.process} events, shard {wildcards.shard}"
+                    " (Pythia 8 + FastJet)")
+    priority: long_pole_first
     conda:
         ENV
     input:
@@ -103,6 +113,9 @@ rule generate:
 
 rule merge:
     """All shards of a generated sample in one seeded random order, and the sample's generation record."""
+    message:
+        job_message("merge the generated {wildcards.dataset} shards into one shuffled sample")
+    priority: long_pole_first
     conda:
         ENV
     input:
@@ -127,6 +140,9 @@ rule merge:
 
 
 rule split:
+    message:
+        job_message("split {wildcards.dataset} ({wildcards.source}) into train, validation and test parts")
+    priority: long_pole_first
     conda:
         ENV
     input:
@@ -152,6 +168,9 @@ rule split:
 
 rule jet_features:
     """Jet images and substructure observables of one split part of the quark/gluon jets."""
+    message:
+        job_message("jet images and observables of the quark/gluon {wildcards.part} part ({wildcards.source})")
+    priority: long_pole_first
     conda:
         ENV
     input:

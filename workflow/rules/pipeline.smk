@@ -12,6 +12,10 @@ LOG = "{study}_{dataset}_{source}_{fset}_{model}_{task}"
 
 rule train:
     """BDTs and single observables: every seed's model and history."""
+    message:
+        job_message("train {wildcards.study}: {wildcards.dataset} ({wildcards.source}), {wildcards.fset} features,"
+                    " {wildcards.model}, {wildcards.task}; seeds {SEEDS} (tail -f {log})")
+    priority: long_pole_first
     conda:
         ENV
     wildcard_constraints:
@@ -26,11 +30,10 @@ rule train:
     params:
         spec=lambda w: spec_json(spec(w)),
         task_config=lambda w: as_json(studies.task_config(config, cell_of(w))),
-        seeds=SEEDS,
         ensemble="--ensemble" if config["training"]["ensemble"] else "--no-ensemble",
         resident_gb=config["training"]["resident_gb"],
         cuda_graph="--cuda-graph" if config["training"]["cuda_graph"] else "--no-cuda-graph",
-        onnx=lambda w, output: list(output.get("onnx", [])),
+        export_onnx=lambda w: "--export-onnx" if spec(w).is_network else "--onnx",
     log:
         f"{RESULTS}/logs/train/{LOG}.log",
     benchmark:
@@ -44,9 +47,8 @@ rule train:
     shell:
         "python scripts/train.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --spec {params.spec:q}"
         " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-        " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
-        " --resident-gb {params.resident_gb}"
-        " --models {output.models:q} --histories {output.histories:q} --onnx {params.onnx:q} > {log:q} 2>&1"
+        " --threads {threads} {params.ensemble:q} {params.cuda_graph:q} --resident-gb {params.resident_gb}"
+        " --models {output.models:q} --histories {output.histories:q} {params.export_onnx:q} > {log:q} 2>&1"
 
 
 use rule train as train_network with:
@@ -66,6 +68,9 @@ for _study, _fsets in STACKED.items():
     rule:
         name:
             f"train_network_{_study}"
+        message:
+            job_message(f"train {_study}: {{wildcards.dataset}} ({{wildcards.source}}), the feature sets {' '.join(_fsets)}"
+                        " as one stack, {wildcards.model}, {wildcards.task}; seeds {SEEDS} (tail -f {log})")
         conda:
             ENV
         wildcard_constraints:
@@ -85,7 +90,6 @@ for _study, _fsets in STACKED.items():
             fsets=_fsets,
             spec=stack_param(_study, _fsets[0], lambda spec, cell: spec_json(spec)),
             task_config=stack_param(_study, _fsets[0], lambda spec, cell: as_json(studies.task_config(config, cell))),
-            seeds=SEEDS,
             ensemble="--ensemble",
             resident_gb=config["training"]["resident_gb"],
             cuda_graph="--cuda-graph" if config["training"]["cuda_graph"] else "--no-cuda-graph",
@@ -102,7 +106,7 @@ for _study, _fsets in STACKED.items():
         shell:
             "python scripts/train.py --dataset {wildcards.dataset} --feature-set {params.fsets:q} --spec {params.spec:q}"
             " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
-            " --seeds {params.seeds:q} --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
+            " --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
             " --resident-gb {params.resident_gb}"
             " --models {output.models:q} --histories {output.histories:q} --onnx {output.onnx:q} > {log:q} 2>&1"
 
@@ -110,6 +114,9 @@ for _study, _fsets in STACKED.items():
 rule score:
     """Every seed's validation and test scores, and from them its metric record (AUC, ROC,
     significances): one process per cell and evaluation."""
+    message:
+        job_message("score {wildcards.study}: {wildcards.dataset} ({wildcards.source}), {wildcards.fset} features,"
+                    " {wildcards.model}, {wildcards.task} on {wildcards.evaluation}; seeds {SEEDS}")
     conda:
         ENV
     input:
@@ -124,7 +131,6 @@ rule score:
     params:
         cell=lambda w: as_json(vars(cell_of(w, w.evaluation))),
         significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
-        seeds=SEEDS,
     log:
         f"{RESULTS}/logs/score/{LOG}_{{evaluation}}.log",
     benchmark:
@@ -132,5 +138,5 @@ rule score:
     shell:
         "python scripts/score.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --models {input.models:q}"
         " --val {input.val:q} --test {input.test:q} --evaluation {wildcards.evaluation} --scores {output.scores:q}"
-        " --cell {params.cell:q} --seeds {params.seeds:q} --histories {input.histories:q}"
+        " --cell {params.cell:q} --histories {input.histories:q}"
         " --significance {params.significance:q} --metrics {output.metrics:q} > {log:q} 2>&1"

@@ -5,6 +5,8 @@
 rule record_list:
     """The metric records one study of one sample shows, as a JSON list: jobs read long file lists from
     a file (on the command line they would pass the OS's 128 kB limit per argument at scale)."""
+    message:
+        job_message("list the metric records of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
     input:
         study_metrics,
     output:
@@ -18,6 +20,8 @@ rule record_list:
 
 rule history_list:
     """{cell label: its seeds' training histories} of one study of one sample, for its training curves."""
+    message:
+        job_message("list the training histories of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
     input:
         lambda w: [f for files in study_histories(w.study, w.dataset, w.source).values() for f in files],
     output:
@@ -33,6 +37,8 @@ rule history_list:
 rule plot_training:
     """Training curves of a study's cells: losses and validation AUC per epoch (or boosting round)
     of every seed, the kept epoch marked."""
+    message:
+        job_message("plot the training curves of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
     conda:
         ENV
     input:
@@ -54,6 +60,8 @@ rule plot_training:
 
 rule hepdata_list:
     """{"study/dataset/source": its metric records}, as JSON, for the HEPData job."""
+    message:
+        job_message("list the metric records of every study for HEPData")
     input:
         [f for files in study_record_files().values() for f in files],
     output:
@@ -67,6 +75,8 @@ rule hepdata_list:
 
 
 rule tables:
+    message:
+        job_message("tables of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
     conda:
         ENV
     input:
@@ -90,6 +100,8 @@ rule tables:
 
 
 rule plot_results:
+    message:
+        job_message("plot the results of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
     conda:
         ENV
     input:
@@ -113,6 +125,8 @@ rule plot_results:
 rule plot_features:
     """Signal and background distributions of every feature (HIGGS, SUSY), or the average quark and
     gluon jet images (quark/gluon)."""
+    message:
+        job_message("plot the features of {wildcards.dataset} ({wildcards.source})")
     conda:
         ENV
     input:
@@ -133,6 +147,8 @@ rule plot_features:
 
 rule validate_generation:
     """Reconstructed masses against generator truth, object resolutions and b-tag efficiencies."""
+    message:
+        job_message("validate the generated {wildcards.dataset} sample against generator truth")
     conda:
         ENV
     input:
@@ -158,6 +174,8 @@ rule validate_generation:
 
 rule hepdata:
     """Every study's table and every cell's ROC curve as one HEPData submission, validated."""
+    message:
+        job_message("write the HEPData submission of every study")
     conda:
         ENV
     input:
@@ -177,6 +195,8 @@ rule hepdata:
 
 rule manifest:
     """Provenance of every file of the run, from Snakemake's own record of the rule that made it."""
+    message:
+        job_message("write the provenance manifest of the run")
     conda:
         ENV
     input:

@@ -1,4 +1,4 @@
-"""Pythia 8 settings of the benchmark processes (see the README for the physics).
+"""Pythia 8 settings of the benchmark processes (see docs/physics.md for the physics).
 
 Each process is generated as a list of *variants* that share the event budget. The HIGGS-like
 processes need one W decaying to a lepton and the other to quarks, which Pythia expresses per
