@@ -29,20 +29,18 @@ def main():
                    help="inputs larger than this (GB) are read in chunks of this size")
     p.add_argument("--models", nargs="+", required=True, help="one output per feature set and seed")
     p.add_argument("--histories", nargs="+", required=True, help="one output per feature set and seed")
-    p.add_argument("--onnx", nargs="*",
-                   help="networks: one ONNX export per feature set and seed; nothing otherwise")
-    p.add_argument("--export-onnx", action="store_true",
-                   help="networks: each ONNX export beside its model (seed<N>.onnx), instead of --onnx")
+    p.add_argument("--export-onnx", action=argparse.BooleanOptionalAction, required=True,
+                   help="networks: each model's ONNX export beside it (seed<N>.onnx)")
     a = p.parse_args()
     seeds = a.seeds or seeds_of(a.models)
-    onnx = beside(a.models, ".onnx") if a.export_onnx else a.onnx
+    onnx = beside(a.models, ".onnx") if a.export_onnx else None
     if len(a.feature_set) > 1:
         train_cells(a.dataset, a.feature_set, ModelSpec(**a.spec), a.task, a.train, a.val, seeds, a.models,
                     a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb,
-                    onnx_paths=onnx or None, cuda_graph=a.cuda_graph)
+                    onnx_paths=onnx, cuda_graph=a.cuda_graph)
         return
     train_cell(a.dataset, a.feature_set[0], ModelSpec(**a.spec), a.task, a.train, a.val, seeds, a.models,
-               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=onnx or None,
+               a.histories, a.threads, a.task_config, a.ensemble, resident_gb=a.resident_gb, onnx_paths=onnx,
                cuda_graph=a.cuda_graph)
 
 

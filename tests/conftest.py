@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.workflow_helpers import copy_workflow, snakemake
+from tests.workflow_helpers import console_of, copy_workflow, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,8 +135,8 @@ def e2e(tmp_path_factory) -> Path:
     that changes files works on a copy (``e2e_copy``); the session ends with an error naming any
     file a test added, removed or changed here."""
     work = copy_workflow(tmp_path_factory.mktemp("e2e"))
-    run = snakemake(work, details=False)   # the console a user sees, kept beside the run for test_console
-    (work.parent / f"{work.name}.console.txt").write_text(run.stdout + run.stderr)
+    run = snakemake(work, details=False)   # the console a user sees, kept for test_everyday
+    console_of(work).write_text(run.stdout + run.stderr)
     before = _tree_state(work)
     yield work
     after = _tree_state(work)

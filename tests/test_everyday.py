@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.workflow_helpers import RESULTS, copy_workflow, planned_jobs, snakemake
+from tests.workflow_helpers import RESULTS, console_of, copy_workflow, planned_jobs, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -15,7 +15,7 @@ TRAINING = {"train", "train_network", "train_network_benchmark", "train_network_
 
 
 def test_the_console_shows_each_job_as_one_short_line_and_no_command(e2e):
-    console = (e2e.parent / f"{e2e.name}.console.txt").read_text()
+    console = console_of(e2e).read_text()
     lines = console.splitlines()
     jobs = int(re.search(r"^total\s+(\d+)$", console, re.MULTILINE)[1])
     said = [line for line in lines if re.match(r"Job \d+: ", line)]

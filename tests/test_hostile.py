@@ -140,7 +140,7 @@ def test_a_split_without_signal_gives_one_line_naming_the_file(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/train.py"), "--dataset", "susy", "--feature-set", "low",
                            "--spec", json.dumps(spec), "--task", "all", "--task-config", "{}",
                            "--train", str(train), "--val", str(train), "--seeds", "0", "--threads", "1", "--no-ensemble",
-                           "--no-cuda-graph", "--resident-gb", "1", "--onnx",
+                           "--no-cuda-graph", "--resident-gb", "1", "--no-export-onnx",
                            "--models", str(tmp_path / "m.model"), "--histories", str(tmp_path / "h.json")],
                           capture_output=True, text=True)
     assert proc.returncode == 1
@@ -168,19 +168,16 @@ def test_a_version_made_with_another_config_is_not_overwritten(e2e_copy):
     assert snakemake(e2e_copy, "-n", "--config", "uci={retries: 9}").returncode == 0  # fetching keys are free
 
 
-_jobs = planned_jobs
-
-
 def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_copy):
     link = e2e_copy / "hepml"
     link.unlink()
     shutil.copytree(ROOT / "hepml", link)   # a private copy to edit (mtimes kept)
-    assert _jobs(snakemake(e2e_copy, "-n").stdout) == {}
+    assert planned_jobs(snakemake(e2e_copy, "-n").stdout) == {}
     tables = link / "core" / "tables.py"
     tables.write_text(tables.read_text() + "\n# edited\n")
     # hepml.core.tables is imported by scripts/report.py (tables, plots, feature plots, training curves) and
     # scripts/hepdata.py; the manifest follows every file
-    planned = _jobs(snakemake(e2e_copy, "-n").stdout)
+    planned = planned_jobs(snakemake(e2e_copy, "-n").stdout)
     assert set(planned) == {"tables", "plot_results", "plot_features", "plot_training", "hepdata", "manifest",
                             "all"}, planned
     snakemake(e2e_copy, "--touch")
@@ -189,7 +186,7 @@ def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_co
     assert manifest["code"]["package"]["path"] == str(link.resolve())  # the code that ran, not the install's
     ragged = link / "benchmark" / "generation" / "ragged.py"
     ragged.write_text(ragged.read_text() + "\n# edited\n")
-    planned = _jobs(snakemake(e2e_copy, "-n").stdout)
+    planned = planned_jobs(snakemake(e2e_copy, "-n").stdout)
     assert {"generate", "merge", "validate_generation"} <= set(planned) and "download" not in planned, planned
 
 

@@ -77,6 +77,11 @@ def outputs_of(workdir: Path) -> list[Path]:
                   if p.is_file() and not {"logs", "benchmarks"} & set(p.relative_to(base).parts))
 
 
+def console_of(work: Path) -> Path:
+    """Where the end-to-end fixture keeps the console of its run (beside the run, outside its tree)."""
+    return work.parent / f"{work.name}.console.txt"
+
+
 def planned_jobs(dry_run_stdout: str) -> dict[str, int]:
     """{rule: planned jobs} from the job-stats table of a dry run (empty when nothing is planned)."""
     table = dry_run_stdout.split("Job stats:")[1].split("Reasons:")[0] if "Job stats:" in dry_run_stdout else ""

@@ -77,7 +77,7 @@ def train_cap(config: dict, dataset: str) -> int | None:
     """The most training events a benchmark cell of ``dataset`` has, where the config fixes it:
     ``limits.train``, or the UCI split's training part (a generated sample's size is known only after
     its selection). A learning-curve point at or above it would train the benchmark cell again."""
-    caps = [config["limits"].get("train")]
+    caps = [config["limits"]["train"]]
     if config["source"] == "uci":
         caps.append(config["split"]["uci"][dataset]["train"])
     caps = [c for c in caps if c is not None]

@@ -54,8 +54,8 @@ wildcard_constraints:
 def long_pole_first(w):
     """Scheduling priority: the jobs on the way to the longest training (the CNN on jet images, 4-5
     minutes on one core of the default run) start before the rest, so it does not end the run alone."""
-    on_jets = is_jets(w.dataset) if "dataset" in w.keys() else True   # jet_features has no dataset wildcard
-    return 1 if on_jets and w.get("model", "cnn") == "cnn" else 0
+    on_jets = "dataset" not in w.keys() or is_jets(w.dataset)   # jet_features: the jets' rule without one
+    return int(on_jets and ("model" not in w.keys() or w.model == "cnn"))
 
 
 def job_message(text):

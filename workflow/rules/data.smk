@@ -33,7 +33,7 @@ rule verify_download:
     """SHA-256 of a source file compared with the config, streamed once; the stamp records it, so a
     file placed by hand is checked too and an unchanged file is not hashed again."""
     message:
-        job_message("check the SHA-256 of {input}")
+        job_message("check the SHA-256 of {wildcards.datadir}/{wildcards.name}")
     conda:
         ENV
     input:

@@ -33,7 +33,7 @@ rule train:
         ensemble="--ensemble" if config["training"]["ensemble"] else "--no-ensemble",
         resident_gb=config["training"]["resident_gb"],
         cuda_graph="--cuda-graph" if config["training"]["cuda_graph"] else "--no-cuda-graph",
-        export_onnx=lambda w: "--export-onnx" if spec(w).is_network else "--onnx",
+        export_onnx=lambda w: "--export-onnx" if spec(w).is_network else "--no-export-onnx",
     log:
         f"{RESULTS}/logs/train/{LOG}.log",
     benchmark:
@@ -108,7 +108,7 @@ for _study, _fsets in STACKED.items():
             " --task {wildcards.task} --task-config {params.task_config:q} --train {input.train:q} --val {input.val:q}"
             " --threads {threads} {params.ensemble:q} {params.cuda_graph:q}"
             " --resident-gb {params.resident_gb}"
-            " --models {output.models:q} --histories {output.histories:q} --onnx {output.onnx:q} > {log:q} 2>&1"
+            " --models {output.models:q} --histories {output.histories:q} --export-onnx > {log:q} 2>&1"
 
 
 rule score:
