@@ -48,6 +48,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/pipeline.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/systematics.smk"
 
 
 localrules:

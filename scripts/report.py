@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""A study's tables or figure from its metric records, its training curves, or a sample's feature plot (subcommands)."""
+"""A study's tables or figure from its metric records, its training curves, its seed ensembles' calibration, or a
+sample's feature plot (subcommands)."""
 import argparse
 
 from hepml.core.cli import json_arg, run_main
@@ -36,6 +37,13 @@ def training(a):
     save(training_figure(cells, a.title), a.outputs)
 
 
+def calibration(a):
+    from hepml.core.plotting import save
+    from hepml.pipeline.seed_ensembles import calibration_figure
+
+    save(calibration_figure(a.panels, a.title), a.outputs)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -66,6 +74,12 @@ def main():
     t.add_argument("--title", required=True)
     t.add_argument("--outputs", nargs="+", required=True)
     t.set_defaults(func=training)
+    c = sub.add_parser("calibration")
+    c.add_argument("--panels", type=json_arg, required=True,
+                   help='JSON {"panel": {"model": its seed ensemble\'s scores (.npz)}}, or @file holding it')
+    c.add_argument("--title", required=True)
+    c.add_argument("--outputs", nargs="+", required=True)
+    c.set_defaults(func=calibration)
     a = p.parse_args()
     a.func(a)
 

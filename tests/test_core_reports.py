@@ -72,8 +72,8 @@ def test_benchmark_table_puts_ours_beside_the_paper(tmp_path):
     write_study_tables("benchmark", "higgs", "pythia", records, paths["csv"], paths["md"], paths["tex"])
     md = paths["md"].read_text().splitlines()
     assert md[0] == "### higgs (pythia events)"
-    assert md[4] == "| bdt | low | 0.705 ± 0.007 | 0.730 (0.010) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | — |"
-    assert md[-1] == "| deep | complete | 0.705 ± 0.007 | 0.885 (0.002) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | 5.0 |"
+    assert md[4] == "| bdt | low | 0.705 ± 0.007 | 0.730 (0.010) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | — | — | — |"
+    assert md[-1] == "| deep | complete | 0.705 ± 0.007 | 0.885 (0.002) | 2.00 ± 0.00 | 1.50 ± 0.00 | 2.20 ± 0.00 | 5.0 | — | — |"
     assert paths["csv"].read_text().splitlines()[0].startswith("dataset,model,feature_set,n_seeds,auc,auc_std")
     assert r"0.705 $\pm$ 0.007" in paths["tex"].read_text()
 

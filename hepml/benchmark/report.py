@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.records import MetricRecord
-from ..core.tables import Column, Summary, Table, csv_only, key, stat, summarise
+from ..core.tables import Column, Summary, Table, csv_only, ensemble_stat, key, stat, summarise
 from .paper import paper_values
 
 MODEL_ORDER = {"bdt": 0, "shallow": 1, "deep": 2}
@@ -36,6 +36,10 @@ COLUMNS = [
     stat("Z best cut", "z_best_threshold", 2, hepdata="Expected significance, best cut"),
     stat("Z binned, paper def.", "z_paper", 2, hepdata="Expected significance, binned (paper's definition)"),
     Column("paper Z", lambda s: _paper(_paper_cells(s)["z"], digits=1), lambda s: {"paper_z": _paper_cells(s)["z"]}),
+    ensemble_stat("AUC, seeds' mean score", "auc", 3, hepdata="AUC of the mean score of the seeds"),
+    ensemble_stat("Z binned, seeds' mean score", "z_binned", 2,
+                  hepdata="Expected significance, binned (pyhf, background MC stat.), mean score of the seeds"),
+    Column(None, fields=lambda s: {"ensemble_spread": s.ensemble.spread if s.ensemble else None}),
 ]
 
 

@@ -44,10 +44,11 @@ class Roc:
 
 @dataclass(frozen=True)
 class MetricRecord:
-    """The metrics of one trained model on its test scores."""
+    """The metrics of one trained model on its test scores, or (``members`` given, ``seed`` None) of
+    the mean score of a cell's seeds: the seed ensemble, a model of its own."""
 
     cell: Cell
-    seed: int
+    seed: int | None
     auc: float
     n_test: int                         # test events
     n_background: int                   # of which background (the denominator of the rejection)
@@ -58,6 +59,13 @@ class MetricRecord:
     z_paper: float | None = None        # the same without MC statistics: the paper's definition
     z_best_threshold: float | None = None
     best_threshold: float | None = None
+    z_systematics: float | None = None  # z_binned with the detector variations as pyhf modifiers (systematics study)
+    members: list[int] | None = None    # the seed ensemble: the seeds whose scores it averages
+    spread: float | None = None         # the seed ensemble: mean over test events of the members' score std
+
+    @property
+    def is_ensemble(self) -> bool:
+        return self.members is not None
 
 
 def record_to_dict(record: MetricRecord) -> dict:

@@ -31,6 +31,7 @@ class Summary:
 
     cell: Cell
     records: list[MetricRecord] = field(repr=False)
+    ensemble: MetricRecord | None = field(default=None, repr=False)   # the mean score of the seeds
 
     @property
     def n_seeds(self) -> int:
@@ -55,11 +56,16 @@ class Summary:
 
 
 def summarise(records: list[MetricRecord], key: Callable[[MetricRecord], object] = lambda r: r.cell) -> list[Summary]:
-    """One summary per distinct ``key`` (the cell by default), in the order first seen."""
+    """One summary per distinct ``key`` (the cell by default) of the seeds' records, in the order
+    first seen; a seed-ensemble record among ``records`` becomes its group's ``ensemble``."""
     groups: dict = {}
+    ensembles = {}
     for r in records:
-        groups.setdefault(key(r), []).append(r)
-    return [Summary(rs[0].cell, rs) for rs in groups.values()]
+        if r.is_ensemble:
+            ensembles[key(r)] = r
+        else:
+            groups.setdefault(key(r), []).append(r)
+    return [Summary(rs[0].cell, rs, ensembles.get(k)) for k, rs in groups.items()]
 
 
 def pm(mean_and_std: tuple[float, float], digits: int) -> str:
@@ -117,6 +123,17 @@ def stat(header: str | None, name: str, digits: int, of: Callable[[Any], Summary
 
     return Column(header, lambda r: "—" if of(r) is None else pm(mean_std_of(r), digits),
                   lambda r: dict(zip((field, field + "_std"), mean_std_of(r))), value=mean_std_of, hepdata=hepdata)
+
+
+def ensemble_stat(header: str, name: str, digits: int, hepdata: str | None = None) -> Column:
+    """The record field ``name`` of the row's seed ensemble (the mean score of its seeds; a dash
+    where there is none); CSV field ``ensemble_<name>``; HEPData without an uncertainty."""
+    def value(s) -> tuple:
+        e = s.ensemble
+        return (getattr(e, name), None) if e is not None else (None, None)
+
+    return Column(header, lambda s: "—" if value(s)[0] is None else f"{value(s)[0]:.{digits}f}",
+                  lambda s: {f"ensemble_{name}": value(s)[0]}, value=value, hepdata=hepdata)
 
 
 @dataclass

@@ -10,7 +10,9 @@ Studies (all on the same pipeline: split -> train -> score -> metrics -> tables 
 * ``learning_curve``: benchmark cells trained on the first N training events for each N of a
   geometric ladder (its last point, all training events, is the benchmark cell itself);
 * ``parameterized``: one network with the mass as an input, trained on the training masses of a
-  grid and scored at every mass of it, against a dedicated network at each mass.
+  grid and scored at every mass of it, against a dedicated network at each mass;
+* ``systematics``: the benchmark cells, not trained again but scored on the same test-only events
+  seen through every detector variation (evaluation ``syst_<variation>``).
 
 A cell's model section (network, recipe, BDT settings) is all its jobs are given, so changing
 one section reruns only the cells that use it.
@@ -18,8 +20,11 @@ one section reruns only the cells that use it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from ..benchmark.generation.variations import variation_names
 from ..core.records import Cell
 from ..jets.observables import OBSERVABLES
 from .models import ModelSpec
@@ -117,9 +122,42 @@ def stacked_network_models(config: dict) -> list[str]:
     return [m for m in config["models"] if m in config["networks"]]
 
 
+def systematics_datasets(config: dict) -> list[str]:
+    """The benchmark datasets whose models are scored on the detector variations (generated events only)."""
+    syst = config["systematics"]
+    if not syst["enabled"] or config["source"] != "pythia":
+        return []
+    return [d for d in config["datasets"] if d in syst["datasets"]]
+
+
+def systematics_cells(config: dict, dataset: str) -> list[Cell]:
+    """The benchmark cells of ``dataset``, each evaluated on every detector variation
+    (``syst_<variation>``): the benchmark's models, scored, not trained again."""
+    if dataset not in systematics_datasets(config):
+        return []
+    names = variation_names(config["systematics"]["sources"])
+    return [dataclasses.replace(c, evaluation=f"syst_{v}") for c in benchmark_cells(config) if c.dataset == dataset
+            for v in names]
+
+
+EVALUATION_STUDIES = ("systematics",)   # studies of cells other studies train: no training of their own
+
+
+def trains(study: str) -> bool:
+    """Whether a study trains its own cells (and so has training curves)."""
+    return study not in EVALUATION_STUDIES
+
+
+def evaluation_study_samples(config: dict) -> list[tuple[str, str, str]]:
+    """(study, dataset, source) of the studies that only evaluate other studies' cells."""
+    return [("systematics", d, config["source"]) for d in systematics_datasets(config)]
+
+
 def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cell]:
     """Every cell a study's tables and figure of one sample show (a learning curve ends with the
-    benchmark cell trained on every event)."""
+    benchmark cell trained on every event; the systematics study evaluates the benchmark's)."""
+    if study == "systematics":
+        return systematics_cells(config, dataset) if source == config["source"] else []
     cells = [c for c in all_cells(config) if (c.study, c.dataset, c.source) == (study, dataset, source)]
     if study == "learning_curve":
         cells += [c for c in benchmark_cells(config) if (c.dataset, c.source) == (dataset, source)
@@ -176,6 +214,15 @@ def task_config(config: dict, cell: Cell) -> dict:
 
         return {"training_masses": training_masses(config["parameterized"])}
     return {}
+
+
+SEED_ENSEMBLE_STUDIES = ("benchmark",)
+
+
+def shows_seed_ensemble(study: str) -> bool:
+    """Whether a study's table and figures show the seed ensemble (the mean score of a cell's seeds)
+    beside the seeds' mean and spread (every cell's score job writes it)."""
+    return study in SEED_ENSEMBLE_STUDIES
 
 
 def significance_config(config: dict, cell: Cell) -> dict | None:

@@ -67,9 +67,10 @@ def study_table(name: str, description: str, table: Table):
             continue   # a metric some rows lack (e.g. a network not trained at every mass)
         var = Variable(column.hepdata_name, is_independent=False, is_binned=False)
         var.values = [float(m) for m in means]
-        unc = Uncertainty("std. dev. over seeds", is_symmetric=True)
-        unc.values = [float(x) for x in stds]
-        var.add_uncertainty(unc)
+        if all(x is not None for x in stds):   # none for one model's number (the seed ensemble's)
+            unc = Uncertainty("std. dev. over seeds", is_symmetric=True)
+            unc.values = [float(x) for x in stds]
+            var.add_uncertainty(unc)
         out.add_variable(var)
     return out
 

@@ -9,6 +9,7 @@ from typing import Callable
 
 from ..benchmark import learning_curve
 from ..benchmark import report as benchmark_report
+from ..benchmark import systematics as systematics_report
 from ..core.records import MetricRecord
 from ..core.tables import Table, write_tables
 from ..jets import report as jets_report
@@ -46,6 +47,8 @@ STUDIES = {
     "jets": StudyReport(jets_report, "jet_table", "curves_figure", lambda d, s: f"quark/gluon ({s})"),
     "weak": StudyReport(weak_report, "weak_table", "auc_vs_gap_figure",
                         lambda d, s: WEAK_TITLE),
+    "systematics": StudyReport(systematics_report, "systematics_table", "shifts_figure",
+                               lambda d, s: f"{d} under detector variations ({s} events)", lambda d, s: f"{d} ({s})"),
 }
 
 

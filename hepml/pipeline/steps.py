@@ -18,6 +18,7 @@ study: signal at mass M and every background event, the mass input set to M).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 
@@ -233,7 +234,7 @@ def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths:
         save_npz(output, **out)
 
 
-def metric_record(cell: Cell, seed: int, scores: dict, significance: dict | None, where: str,
+def metric_record(cell: Cell, seed: int | None, scores: dict, significance: dict | None, where: str,
                   train_events: int | None = None) -> MetricRecord:
     """The metrics of one seed's scores; the significances only when ``significance`` is given."""
     from ..core.metrics import classifier_metrics
@@ -250,3 +251,27 @@ def metrics_cell(cell: Cell, seeds: list[int], score_paths: list, history_paths:
         record = metric_record(cell, seed, load_npz(path), significance, str(path), read_json(history)["train_events"])
         write_record(output, record)
         log.info("%s: AUC %.4f", output, record.auc)
+
+
+def ensemble_cell(cell: Cell, seeds: list[int], score_paths: list, history_paths: list, significance: dict | None,
+                  scores_output, metrics_output) -> MetricRecord:
+    """The seed ensemble of a cell: per event the mean and the spread (std) of its seeds' scores
+    (``scores_output``, .npz), and the metric record of the mean score (``metrics_output``)."""
+    from ..core.calibration import seed_ensemble
+
+    members = [load_npz(p) for p in score_paths]
+    out = {}
+    for part in ("val", "test"):
+        labels = members[0][f"{part}_labels"]
+        for path, m in zip(score_paths[1:], members[1:]):
+            if not np.array_equal(m[f"{part}_labels"], labels):
+                raise ValueError(f"{path}: its {part} events are not those of {score_paths[0]}; the seeds of "
+                                 "one cell must be scored on the same events")
+        out[f"{part}_scores"], out[f"{part}_spread"] = seed_ensemble([m[f"{part}_scores"] for m in members])
+        out[f"{part}_labels"] = labels
+    save_npz(scores_output, **out)
+    record = metric_record(cell, None, out, significance, str(scores_output), read_json(history_paths[0])["train_events"])
+    record = dataclasses.replace(record, members=list(seeds), spread=float(out["test_spread"].mean()))
+    write_record(metrics_output, record)
+    log.info("%s: AUC %.4f (the mean score of seeds %s)", metrics_output, record.auc, seeds)
+    return record

@@ -9,6 +9,7 @@ import sys
 from hepml.core.atomic import write_json, write_text
 from hepml.core.code_deps import code_files
 from hepml.core.datasets import dataset_names, get_dataset, process_regex, sources
+from hepml.benchmark.generation.variations import variation_names
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 
@@ -29,7 +30,7 @@ PARAM = config["parameterized"]
 NETWORK_MODELS = "|".join(sorted(studies.network_models(config)))
 OTHER_MODELS = "|".join(sorted(studies.other_models()))
 CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
-STUDY_NAMES = ("benchmark", "jets", "weak", "learning_curve", "parameterized")
+STUDY_NAMES = ("benchmark", "jets", "weak", "learning_curve", "parameterized", *studies.EVALUATION_STUDIES)
 STACKED = studies.stacked_feature_sets(config)   # {study: feature sets} trained as one stack per job
 UNSTACKED_STUDIES = "|".join(s for s in STUDY_NAMES if s not in STACKED)
 # The console shows a job as one line, its rule's message (what it makes: study, dataset, model,
@@ -116,9 +117,22 @@ def study_histories(study, dataset, source):
     return out
 
 
+def ensemble_files(cells, kind="metrics"):
+    """The seed ensembles' metric records (kind "scores": their scores and spreads) of ``cells``."""
+    ext = "json" if kind == "metrics" else "npz"
+    return [f"{RESULTS}/{kind}/{c.path}/{c.evaluation}/ensemble.{ext}" for c in cells]
+
+
+def shown_records(study, dataset, source):
+    """The metric records one study of one sample shows: every seed's, and the seed ensembles' where
+    the study shows them."""
+    cells = studies.study_cells(config, study, dataset, source)
+    return metric_files(cells) + (ensemble_files(cells) if studies.shows_seed_ensemble(study) else [])
+
+
 def study_metrics(w):
     """The metric records of every cell of one study of one sample."""
-    return metric_files(studies.study_cells(config, w.study, w.dataset, w.source))
+    return shown_records(w.study, w.dataset, w.source)
 
 
 def is_jets(dataset):
@@ -222,8 +236,21 @@ def study_outputs(study, dataset, source):
     base = f"{RESULTS}/tables/{study}_{dataset}_{source}"
     plots = f"{RESULTS}/plots/{study}_{dataset}_{source}"
     tables = [f"{base}.{e}" for e in ("csv", "md", "tex")]
-    training = [f"{RESULTS}/plots/training/{study}_{dataset}_{source}.{e}" for e in ("png", "pdf")]
-    return tables + [f"{plots}.{e}" for e in ("png", "pdf")] + training
+    training = ([f"{RESULTS}/plots/training/{study}_{dataset}_{source}.{e}" for e in ("png", "pdf")]
+                if studies.trains(study) else [])
+    calibration = ([f"{RESULTS}/plots/calibration/{study}_{dataset}_{source}.{e}" for e in ("png", "pdf")]
+                   if studies.shows_seed_ensemble(study) else [])
+    return tables + [f"{plots}.{e}" for e in ("png", "pdf")] + training + calibration
+
+
+def calibration_panels(study, dataset, source):
+    """{feature set: {model (and task, if not every event's labels): its seed ensemble's scores}}
+    of one study of one sample."""
+    out = {}
+    for c in studies.study_cells(config, study, dataset, source):
+        label = c.model if c.task in ("all", "supervised") else f"{c.model} / {c.task}"
+        out.setdefault(c.feature_set, {})[label] = ensemble_files([c], "scores")[0]
+    return out
 
 
 def report_files():
@@ -234,6 +261,8 @@ def report_files():
         out += [f"{RESULTS}/plots/{d}_{SOURCE}_features.{e}" for e in ("png", "pdf")]
         if SOURCE == "pythia":
             out += [f"{RESULTS}/validation/{d}.{e}" for e in ("md", "json", "png", "pdf")]
+    for d in studies.systematics_datasets(config):
+        out += [f"{RESULTS}/validation/{d}_variations.{e}" for e in ("md", "json", "png", "pdf")]
     if JETS["enabled"]:
         out += [f"{RESULTS}/plots/qg_{JSOURCE}_features.{e}" for e in ("png", "pdf")]
     for path in dict.fromkeys(f for cell in CELLS for f in model_files(cell) + onnx_files(cell)):
@@ -242,12 +271,14 @@ def report_files():
 
 
 def study_samples():
-    return list(dict.fromkeys((c.study, c.dataset, c.source) for c in CELLS))
+    """(study, dataset, source) of every table the run makes."""
+    trained = dict.fromkeys((c.study, c.dataset, c.source) for c in CELLS)
+    return list(trained) + studies.evaluation_study_samples(config)
 
 
 def study_record_files():
     """{"study/dataset/source": the metric records its tables show}."""
-    return {"/".join(k): metric_files(studies.study_cells(config, *k)) for k in study_samples()}
+    return {"/".join(k): shown_records(*k) for k in study_samples()}
 
 
 def named_targets():
@@ -333,3 +364,25 @@ def expected_checksums():
         for f in energyflow_files():
             out[f] = energyflow_entry(os.path.basename(f))[1]
     return out
+
+
+# The systematics study's variation sample (workflow/rules/systematics.smk).
+SYST = config["systematics"]
+VARIATIONS = variation_names(SYST["sources"])
+VARIATION_DIR = f"{RESULTS}/data/{{dataset}}/pythia/variations"
+
+
+def variation_shards(dataset, variation):
+    """The shard files of one card of a dataset's variation sample (signal and background)."""
+    return [f"{RESULTS}/data/{dataset}/pythia/variations/shards/{p}_{i}_{variation}.root"
+            for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
+
+
+def variation_records(dataset):
+    return [f"{RESULTS}/data/{dataset}/pythia/variations/shards/{p}_{i}.json"
+            for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
+
+
+def named_files(files_of, dataset):
+    """NAME=PATH for every variation and each of its files (quote each with :q)."""
+    return [f"{v}={f}" for v in VARIATIONS for f in files_of(dataset, v)]

@@ -7,6 +7,8 @@ HISTORIES = f"{RESULTS}/models/{CELL}/seed{{seed}}.history.json"
 ONNX = f"{RESULTS}/models/{CELL}/seed{{seed}}.onnx"
 SCORES = f"{RESULTS}/scores/{CELL}/{{evaluation}}/seed{{seed}}.npz"
 METRICS = f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json"
+ENSEMBLE_SCORES = f"{RESULTS}/scores/{CELL}/{{evaluation}}/ensemble.npz"
+ENSEMBLE_METRICS = f"{RESULTS}/metrics/{CELL}/{{evaluation}}/ensemble.json"
 LOG = "{study}_{dataset}_{source}_{fset}_{model}_{task}"
 
 
@@ -113,7 +115,8 @@ for _study, _fsets in STACKED.items():
 
 rule score:
     """Every seed's validation and test scores, and from them its metric record (AUC, ROC,
-    significances): one process per cell and evaluation."""
+    significances); the same for the seed ensemble (the mean of the seeds' scores, with their
+    spread per event): one process per cell and evaluation."""
     message:
         job_message("score {wildcards.study}: {wildcards.dataset} ({wildcards.source}), {wildcards.fset} features,"
                     " {wildcards.model}, {wildcards.task} on {wildcards.evaluation}; seeds {SEEDS}")
@@ -128,6 +131,8 @@ rule score:
     output:
         scores=expand(SCORES, seed=SEEDS, allow_missing=True),
         metrics=expand(METRICS, seed=SEEDS, allow_missing=True),
+        ensemble_scores=ENSEMBLE_SCORES,
+        ensemble_metrics=ENSEMBLE_METRICS,
     params:
         cell=lambda w: as_json(vars(cell_of(w, w.evaluation))),
         significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
@@ -139,4 +144,5 @@ rule score:
         "python scripts/score.py --dataset {wildcards.dataset} --feature-set {wildcards.fset} --models {input.models:q}"
         " --val {input.val:q} --test {input.test:q} --evaluation {wildcards.evaluation} --scores {output.scores:q}"
         " --cell {params.cell:q} --histories {input.histories:q}"
-        " --significance {params.significance:q} --metrics {output.metrics:q} > {log:q} 2>&1"
+        " --significance {params.significance:q} --metrics {output.metrics:q}"
+        " --ensemble-scores {output.ensemble_scores:q} --ensemble-metrics {output.ensemble_metrics:q} > {log:q} 2>&1"

@@ -58,6 +58,30 @@ rule plot_training:
         " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
+rule plot_calibration:
+    """The seed ensembles of a study's cells: reliability curves of the mean score on the test part,
+    and the distribution of the seeds' per-event spread."""
+    message:
+        job_message("plot the calibration of the seed ensembles of {wildcards.study}: {wildcards.dataset} ({wildcards.source})")
+    conda:
+        ENV
+    input:
+        scores=lambda w: [f for panel in calibration_panels(w.study, w.dataset, w.source).values() for f in panel.values()],
+        code=code("scripts/report.py"),
+    output:
+        png=report(f"{RESULTS}/plots/calibration/{{study}}_{{dataset}}_{{source}}.png", caption="../report/calibration.rst",
+                   category="Plots", subcategory="{study}"),
+        pdf=f"{RESULTS}/plots/calibration/{{study}}_{{dataset}}_{{source}}.pdf",
+    params:
+        panels=lambda w: as_json(calibration_panels(w.study, w.dataset, w.source)),
+        title=lambda w: f"Seed ensembles: {w.study}, {w.dataset} ({w.source})",
+    log:
+        f"{RESULTS}/logs/plot_calibration_{{study}}_{{dataset}}_{{source}}.log",
+    shell:
+        "python scripts/report.py calibration --panels {params.panels:q} --title {params.title:q}"
+        " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+
+
 rule hepdata_list:
     """{"study/dataset/source": its metric records}, as JSON, for the HEPData job."""
     message:

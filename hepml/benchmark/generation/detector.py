@@ -92,10 +92,29 @@ def isolated_lepton_mask(vis: Particles, cfg: dict) -> np.ndarray:
     return mask
 
 
-def _smear(columns: dict, sigma: np.ndarray, rng: np.random.Generator) -> dict:
-    """Four-momenta scaled by (1 + sigma * N(0, 1)), floored at zero."""
-    factor = np.clip(1.0 + sigma * rng.standard_normal(len(sigma)), 0.0, None)
+def _smear(columns: dict, sigma: np.ndarray, normal: np.ndarray) -> dict:
+    """Four-momenta scaled by (1 + sigma * z), z the given N(0, 1) numbers, floored at zero."""
+    factor = np.clip(1.0 + sigma * normal, 0.0, None)
     return {k: columns[k] * factor for k in ("px", "py", "pz", "e")}
+
+
+@dataclass(frozen=True)
+class NominalPass:
+    """What every detector card shares with the nominal one on a batch: the random numbers the
+    nominal card drew, and what does not depend on a card's measurement numbers (the isolated
+    leptons, the clustered jets before smearing, the particle jets). A variation of the card
+    (``hepml.benchmark.generation.variations``) reruns only the measurement on the same events with
+    the same numbers, so its events differ from the nominal ones by the card change alone."""
+
+    is_lepton: np.ndarray         # per visible particle: an isolated lepton
+    raw_jets: ragged.Jagged       # anti-kT jets of the other visible particles in the acceptance
+    jet_of_input: np.ndarray      # per jet input: its jet (-1: none)
+    particle_jets: ragged.Jagged
+    lepton: np.ndarray            # N(0, 1) per isolated lepton
+    jet: np.ndarray               # N(0, 1) per clustered jet (before the pT and eta cuts)
+    btag: np.ndarray              # U(0, 1) per clustered jet; NaN where the nominal card kept no jet to tag
+    soft_x: np.ndarray            # N(0, 1) per event, the soft term's x and y smearing
+    soft_y: np.ndarray
 
 
 def cluster_jets(inputs: Particles, radius: float, min_pt: float) -> tuple[ragged.Jagged, np.ndarray]:
@@ -140,9 +159,10 @@ def matched_particle_pt(jets: ragged.Jagged, particle: ragged.Jagged, dr: float 
     return out
 
 
-def btag_levels(flavour: np.ndarray, cfg: dict, rng: np.random.Generator) -> np.ndarray:
-    """0 (untagged), 1 (loose only) or 2 (tight) per jet, from one uniform number per jet."""
-    u = rng.random(len(flavour))
+def btag_levels(flavour: np.ndarray, cfg: dict, rng: np.random.Generator | None, u: np.ndarray | None = None) -> np.ndarray:
+    """0 (untagged), 1 (loose only) or 2 (tight) per jet, from one uniform number per jet (``u``, or
+    drawn from ``rng``)."""
+    u = rng.random(len(flavour)) if u is None else u
     levels = np.zeros(len(flavour), dtype=np.int64)
     for name, code in FLAVOURS.items():
         is_f = flavour == code
@@ -153,6 +173,16 @@ def btag_levels(flavour: np.ndarray, cfg: dict, rng: np.random.Generator) -> np.
 
 def reconstruct(gen: GeneratedBatch, cfg: dict, rng: np.random.Generator) -> Reco:
     """Leptons, jets (with flavour and b-tag) and missing pT of a generated batch."""
+    return reconstruct_card(gen, cfg, rng)[0]
+
+
+def reconstruct_card(gen: GeneratedBatch, cfg: dict, rng: np.random.Generator,
+                     shared: NominalPass | None = None) -> tuple[Reco, NominalPass]:
+    """:func:`reconstruct`, and what it shares with other cards. Given the nominal card's pass, it
+    reuses its objects and random numbers (``rng`` then draws only the b-tag numbers of jets the
+    nominal card did not keep): the card may differ from the nominal one in resolutions, energy
+    scale, b-tag efficiencies and the soft term (the config schema's ``systematics.sources`` keys),
+    not in cuts or cone sizes, which the nominal pass has fixed."""
     lcfg, jcfg, bcfg = cfg["lepton"], cfg["jet"], cfg["btag"]
     vis = gen.visible
     n = len(vis.counts)
@@ -160,29 +190,46 @@ def reconstruct(gen: GeneratedBatch, cfg: dict, rng: np.random.Generator) -> Rec
     pt, eta, _ = pt_eta_phi(vis.px, vis.py, vis.pz)
     in_acceptance = np.abs(eta) < jcfg["input_eta_max"]
 
-    is_lepton = isolated_lepton_mask(vis, lcfg)
+    is_lepton = isolated_lepton_mask(vis, lcfg) if shared is None else shared.is_lepton
     lep = vis[is_lepton]
     lep_cols = {"px": lep.px, "py": lep.py, "pz": lep.pz, "e": lep.e}
-    lep_cols = _smear(lep_cols, np.full(len(lep.px), lcfg["resolution"]), rng)
+    lepton_z = rng.standard_normal(len(lep.px)) if shared is None else shared.lepton
+    lep_cols = _smear(lep_cols, np.full(len(lep.px), lcfg["resolution"]), lepton_z)
     leptons = ragged.Jagged(lep.counts, **lep_cols, pt_true=np.hypot(lep.px, lep.py), pid=lep.pid)
     leptons = leptons.reorder(ragged.sort_within_events(leptons.counts, np.hypot(leptons.px, leptons.py)))
 
     jet_input_mask = ~is_lepton & in_acceptance
-    raw, jet_of_input = cluster_jets(vis[jet_input_mask], jcfg["radius"], 0.5 * jcfg["pt_min"])
+    if shared is None:
+        raw, jet_of_input = cluster_jets(vis[jet_input_mask], jcfg["radius"], 0.5 * jcfg["pt_min"])
+    else:
+        raw, jet_of_input = shared.raw_jets, shared.jet_of_input
     energy = np.maximum(raw.e, 1e-3)
     sigma = np.sqrt(jcfg["stochastic"] ** 2 / energy + jcfg["constant"] ** 2)
-    smeared = {k: v * jcfg["energy_scale"] for k, v in _smear(raw.columns, sigma, rng).items()}
+    jet_z = rng.standard_normal(len(raw.px)) if shared is None else shared.jet
+    smeared = {k: v * jcfg["energy_scale"] for k, v in _smear(raw.columns, sigma, jet_z).items()}
     s_pt, s_eta, s_phi = pt_eta_phi(smeared["px"], smeared["py"], smeared["pz"])
     keep = (s_pt > jcfg["pt_min"]) & (np.abs(s_eta) < jcfg["eta_max"])
     jets = ragged.Jagged(raw.counts, **smeared, pt_true=np.hypot(raw.px, raw.py), px_true=raw.px,
-                         py_true=raw.py, eta=s_eta, phi=s_phi).select(keep)
+                         py_true=raw.py, eta=s_eta, phi=s_phi, raw_index=np.arange(len(raw.px))).select(keep)
     jets = jets.reorder(ragged.sort_within_events(jets.counts, np.hypot(jets.px, jets.py)))
     is_b = _near(jets, jets.eta, jets.phi, gen.b_hadrons, bcfg["dr"])
     is_c = _near(jets, jets.eta, jets.phi, gen.c_hadrons, bcfg["dr"]) & ~is_b
     flavour = np.where(is_b, FLAVOURS["b"], np.where(is_c, FLAVOURS["c"], FLAVOURS["light"]))
-    jets.columns.update(flavour=flavour, btag=btag_levels(flavour, bcfg, rng))
-    particle_jets, _ = cluster_jets(vis[np.abs(eta) < jcfg["eta_max"] + 2 * jcfg["radius"]], jcfg["radius"],
-                                    PARTICLE_JET_PT_MIN)
+    if shared is None:
+        u = rng.random(len(flavour))
+        btag_u = np.full(len(raw.px), np.nan)
+        btag_u[jets.raw_index] = u
+    else:
+        btag_u = shared.btag.copy()
+        u = btag_u[jets.raw_index]
+        fresh = np.isnan(u)
+        u[fresh] = rng.random(int(fresh.sum()))
+    jets.columns.update(flavour=flavour, btag=btag_levels(flavour, bcfg, None, u))
+    if shared is None:
+        particle_jets, _ = cluster_jets(vis[np.abs(eta) < jcfg["eta_max"] + 2 * jcfg["radius"]], jcfg["radius"],
+                                        PARTICLE_JET_PT_MIN)
+    else:
+        particle_jets = shared.particle_jets
     jets.columns["pt_particle"] = matched_particle_pt(jets, particle_jets)
 
     # soft term: visible particles in the acceptance that are neither selected leptons nor in a kept jet
@@ -194,9 +241,13 @@ def reconstruct(gen: GeneratedBatch, cfg: dict, rng: np.random.Generator) -> Rec
     soft_px = ragged.segment_sum(vis.px[soft], event[soft], n)
     soft_py = ragged.segment_sum(vis.py[soft], event[soft], n)
     soft_sigma = cfg["met"]["soft_stochastic"] * np.sqrt(ragged.segment_sum(pt[soft], event[soft], n))
-    soft_px = soft_px + soft_sigma * rng.standard_normal(n)
-    soft_py = soft_py + soft_sigma * rng.standard_normal(n)
+    soft_x = rng.standard_normal(n) if shared is None else shared.soft_x
+    soft_y = rng.standard_normal(n) if shared is None else shared.soft_y
+    soft_px = soft_px + soft_sigma * soft_x
+    soft_py = soft_py + soft_sigma * soft_y
     lep_event, jet_event = ragged.event_index(leptons.counts), ragged.event_index(jets.counts)
     met_px = -(ragged.segment_sum(leptons.px, lep_event, n) + ragged.segment_sum(jets.px, jet_event, n) + soft_px)
     met_py = -(ragged.segment_sum(leptons.py, lep_event, n) + ragged.segment_sum(jets.py, jet_event, n) + soft_py)
-    return Reco(leptons, jets, met_px, met_py, gen.invisible_px, gen.invisible_py)
+    if shared is None:
+        shared = NominalPass(is_lepton, raw, jet_of_input, particle_jets, lepton_z, jet_z, btag_u, soft_x, soft_y)
+    return Reco(leptons, jets, met_px, met_py, gen.invisible_px, gen.invisible_py), shared

@@ -10,6 +10,7 @@ seeds, cross sections, Pythia's errors and warnings, and the selection efficienc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -22,7 +23,7 @@ from ...core.datasets import LABEL, get_dataset
 from ...core.pythia import generate, make_pythia, run_record, shard_seed
 from ...core.store import StoreWriter
 from . import ragged
-from .detector import Reco, reconstruct
+from .detector import Reco, reconstruct_card
 from .recipes import process_variants, recipe
 
 log = logging.getLogger(__name__)
@@ -67,43 +68,64 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
     ``label`` names the process in the record and in the seed stream (default: ``process``), e.g.
     ``signal_m375`` for a mass point of the parameterized study.
     """
+    return generate_cards_shard(dataset, process, shard, n_events, base_seed, gen, {"nominal": detector},
+                                {"nominal": output}, record, batch_size, progress, label)
+
+
+def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, base_seed: int, gen: dict,
+                         cards: dict[str, dict], outputs: dict[str, str | os.PathLike], record: str | os.PathLike,
+                         batch_size: int = 2000, progress: bool = True, label: str | None = None) -> dict:
+    """One shard of generated events seen through several detector cards: the first card is the
+    nominal one, whose random numbers every other card reuses on the same events (a variation costs
+    the detector, not Pythia); ``outputs`` gives each card's store file. The record counts the
+    events each card selects."""
     label = label or process
     variants = process_variants(dataset, process, gen)
     make_truth = recipe(dataset).truth
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
-    runs, selected, generated = [], 0, 0
+    runs, generated = [], 0
+    nominal, *others = cards
     bar = tqdm(total=n_events, desc=f"{dataset} {process} shard {shard}", unit="ev", disable=not progress,
                mininterval=2)
-    with StoreWriter(output) as writer:
+    with contextlib.ExitStack() as stack:
+        writers = {name: stack.enter_context(StoreWriter(outputs[name])) for name in cards}
         for v, (variant, n) in enumerate(zip(variants, per_variant)):
             seed = shard_seed(base_seed, f"{dataset}/{label}", shard, v)
             rng = np.random.default_rng(seed)
+            extra = np.random.default_rng([seed, 1])   # b-tags of jets only a varied card keeps
             pythia = make_pythia(list(variant.settings), seed)
             n_done = 0
             for batch in generate(pythia, n, batch_size):
-                reco = reconstruct(batch, detector, rng)
+                reco, shared = reconstruct_card(batch, cards[nominal], rng)
                 truth = make_truth(batch, variant)
-                for tree, data in _batch_output(dataset, process, reco, truth, detector).items():
-                    writer.extend(data, tree)
+                for name in cards:
+                    if name != nominal:
+                        reco = reconstruct_card(batch, cards[name], extra, shared)[0]
+                    for tree, data in _batch_output(dataset, process, reco, truth, cards[name]).items():
+                        writers[name].extend(data, tree)
                 n_done += batch.n_events
                 bar.update(batch.n_events)
             runs.append(run_record(pythia, seed, n_done))
             generated += n_done
-        selected = writer.n_events
-        if selected == 0:
+        selected = {name: w.n_events for name, w in writers.items()}
+        if selected[nominal] == 0:
             key = ("parameterized.events_per_shard" if label != process
                    else f"generation.events_per_shard.{dataset}.{process}")
-            raise RuntimeError(f"{output}: no event of {n_events} passed the {dataset} selection; generate more "
-                               f"(config key {key})")
+            raise RuntimeError(f"{outputs[nominal]}: no event of {n_events} passed the {dataset} selection; generate "
+                               f"more (config key {key})")
     bar.close()
     out = {
         "dataset": dataset, "process": label, "shard": shard, "variants": runs,
-        "events_generated": generated, "events_selected": selected, "efficiency": selected / generated,
+        "events_generated": generated, "events_selected": selected[nominal],
+        "efficiency": selected[nominal] / generated,
         "sigma_mb": sum(r["sigma_mb"] for r in runs),
         "sigma_err_mb": math.sqrt(sum(r["sigma_err_mb"] ** 2 for r in runs)),
     }
+    if others:
+        out["cards_selected"] = selected
     write_json(record, out)
-    log.info("%s: %d of %d generated events selected (%.1f%%)", output, selected, generated, 100 * out["efficiency"])
+    log.info("%s: %d of %d generated events selected (%.1f%%)", outputs[nominal], selected[nominal], generated,
+             100 * out["efficiency"])
     return out
 
 

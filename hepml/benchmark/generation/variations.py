@@ -1,0 +1,142 @@
+"""Detector variations: the nominal card with one systematic source shifted up or down.
+
+A *source* (``systematics.sources`` in the config) shifts one or more numbers of the detector card
+together by a relative amount: ``{"jet.energy_scale": 0.03}`` makes ``jes_up`` (x 1.03) and
+``jes_down`` (x 0.97). Efficiencies stay at most 1. Only numbers that change how objects are
+measured or tagged may vary, not what decides which objects exist to be smeared (cuts, cone
+sizes), so every card runs on the same random numbers (:class:`~.detector.NominalPass`); the
+config schema lists the keys that may.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+NOMINAL = "nominal"
+DIRECTIONS = {"up": 1.0, "down": -1.0}
+
+
+def variation_names(sources: dict[str, dict[str, float]]) -> list[str]:
+    """``nominal``, then ``<source>_up`` and ``<source>_down`` for every source, in config order."""
+    return [NOMINAL] + [f"{s}_{d}" for s in sources for d in DIRECTIONS]
+
+
+def varied_card(detector: dict, shifts: dict[str, float], direction: str) -> dict:
+    """A copy of ``detector`` with every ``key: relative size`` of ``shifts`` scaled by 1 +- size."""
+    card = copy.deepcopy(detector)
+    for key, size in shifts.items():   # the keys that may vary: the schema's systematics.sources
+        *path, last = key.split(".")
+        node = card
+        for k in path:
+            node = node.get(k) if isinstance(node, dict) else None
+        if not isinstance(node, dict) or not isinstance(node.get(last), (int, float)):
+            raise ValueError(f"systematics: the detector card has no number {key!r} to shift")
+        value = node[last] * (1 + DIRECTIONS[direction] * size)
+        node[last] = min(value, 1.0) if key.startswith("btag.") else value
+    return card
+
+
+def variation_cards(detector: dict, sources: dict[str, dict[str, float]]) -> dict[str, dict]:
+    """{variation name: its detector card}, the nominal card first."""
+    cards = {NOMINAL: detector}
+    for source, shifts in sources.items():
+        for direction in DIRECTIONS:
+            cards[f"{source}_{direction}"] = varied_card(detector, shifts, direction)
+    return cards
+
+
+def source_pairs(names) -> dict[str, tuple[str, str]]:
+    """{source: (its up variation, its down variation)} of the variation names ``names``."""
+    pairs = {}
+    for name in names:
+        if name != NOMINAL:
+            source, direction = name.rsplit("_", 1)
+            pairs.setdefault(source, {})[direction] = name
+    return {s: (d["up"], d["down"]) for s, d in pairs.items()}
+
+
+LABEL_SUFFIX = "_variations"   # a variation shard's process label: its own seed stream, apart from the training sample's
+
+
+def card_record(record: dict, name: str) -> dict:
+    """A shard's generation record as seen through the card ``name`` (its selected events; the
+    process without the variation sample's label suffix)."""
+    selected = record["cards_selected"][name]
+    return {**record, "process": record["process"].removesuffix(LABEL_SUFFIX), "events_selected": selected,
+            "efficiency": selected / record["events_generated"]}
+
+
+def variation_reports(dataset: str, shards: dict[str, list[str]], records: list[dict], cards: dict[str, dict]) -> dict:
+    """{variation: the validation report of its shards (``hepml.benchmark.generation.validation``)}."""
+    from .shards import merge_records
+    from .validation import validation_report
+
+    return {name: validation_report(dataset, shards[name], merge_records([card_record(r, name) for r in records]),
+                                    cards[name]) for name in cards}
+
+
+def _shift(value: float, nominal: float) -> str:
+    if not (np.isfinite(value) and np.isfinite(nominal)) or nominal == 0:
+        return "—"
+    return f"{100 * (value / nominal - 1):+.1f}%"
+
+
+def variations_markdown(dataset: str, reports: dict[str, dict]) -> str:
+    """What each variation changes against the nominal card: selected events per process, the
+    reconstructed mass peaks (or endpoints) and the measured b-tag efficiencies."""
+    nominal = reports[NOMINAL]
+    lines = [f"### Detector variations of the generated {dataset} sample", "",
+             "The same generated events through every card, with the same detector random numbers: a "
+             "difference is the card's change alone. Shifts relative to the nominal card.", "",
+             "| variation | process | selected | shift |", "|---|---|---|---|"]
+    for name, report in reports.items():
+        for process, g in report["generation"].items():
+            n0 = nominal["generation"][process]["events_selected"]
+            lines.append(f"| {name} | {process} | {g['events_selected']} | {_shift(g['events_selected'], n0)} |")
+    lines += ["", "| variation | feature | process | reconstructed peak or endpoint (GeV) | shift |", "|---|---|---|---|---|"]
+    for name, report in reports.items():
+        for row, row0 in zip(report["peaks"], nominal["peaks"]):
+            key = "reco_peak" if "truth" in row else "measured"
+            lines.append(f"| {name} | {row['feature']} | {row['process']} | {row[key]:.1f} | {_shift(row[key], row0[key])} |")
+    lines += ["", "| variation | true flavour | working point | measured efficiency | card | shift |",
+              "|---|---|---|---|---|---|"]
+    for name, report in reports.items():
+        for row, row0 in zip(report["btag"], nominal["btag"]):
+            lines.append(f"| {name} | {row['flavour']} | {row['working_point']} | {row['measured']:.3f} ± "
+                         f"{row['uncertainty']:.3f} | {row['card']:.3f} | {_shift(row['measured'], row0['measured'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, list[str]]):
+    """Each reconstructed mass (or endpoint variable) of the validation report through every card:
+    the nominal card filled, each source's up (solid) and down (dashed) variation as lines."""
+    from ...core.plotting import hep, plt
+    from .validation import load_shards
+
+    samples = {name: load_shards(paths) for name, paths in shards.items()}
+    rows = reports[NOMINAL]["peaks"]
+    ncol = min(4, len(rows))
+    nrow = -(-len(rows) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(6.5 * ncol, 5.5 * nrow), squeeze=False, layout="constrained")
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    pairs = source_pairs(reports)
+    for ax, row in zip(axes.flat, rows):
+        nominal_values = samples[NOMINAL][row["process"]]["events"][row["feature"]]
+        scale = row.get("truth_peak") if "truth" in row else row["expected"]
+        scale = scale if scale and np.isfinite(scale) else float(np.median(nominal_values))
+        bins = np.linspace(0, 2 * scale, 61)
+        h, _ = np.histogram(nominal_values, bins)
+        hep.histplot(h, bins, ax=ax, histtype="fill", alpha=0.3, color="grey", label=NOMINAL)
+        for colour, (source, (up, down)) in zip(colours, pairs.items()):
+            for name, style in ((up, "-"), (down, "--")):
+                h, _ = np.histogram(samples[name][row["process"]]["events"][row["feature"]], bins)
+                hep.histplot(h, bins, ax=ax, color=colour, ls=style, label=name)
+        ax.set_xlabel(f"{row['feature']} [GeV], {row['process']}")
+        ax.set_ylabel("Events")
+        ax.set_title(f"{dataset}: {row['reconstructs']}", fontsize=13)
+        ax.legend(fontsize=9)
+    for ax in list(axes.flat)[len(rows):]:
+        ax.set_axis_off()
+    return fig

@@ -1,0 +1,129 @@
+"""The systematics study's table and figure: how much each benchmark number moves when the detector
+differs from the one the models were trained with, and the significance with those shifts as
+pyhf modifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.records import MetricRecord
+from ..core.tables import Column, Summary, Table, csv_only, key, mean_std, stat, summarise
+from .generation.variations import NOMINAL, source_pairs
+from .report import FSET_ORDER, MODEL_ORDER
+
+PREFIX = "syst_"
+
+
+@dataclass
+class SystematicsRow:
+    """One benchmark cell on every variation: {variation: the summary over seeds}."""
+
+    by_variation: dict[str, Summary]
+
+    @property
+    def nominal(self) -> Summary:
+        return self.by_variation[NOMINAL]
+
+    @property
+    def cell(self):
+        return self.nominal.cell
+
+    def shift(self, name: str, variation: str) -> tuple[float, float]:
+        """Mean and std over seeds of the seed-by-seed change of the field ``name`` from nominal to ``variation``."""
+        nominal = {r.seed: getattr(r, name) for r in self.nominal.records}
+        return mean_std([getattr(r, name) - nominal[r.seed] for r in self.by_variation[variation].records])
+
+
+def variation_of(record: MetricRecord) -> str:
+    if not record.cell.evaluation.startswith(PREFIX):
+        raise ValueError(f"{record.cell}: not evaluated on a detector variation (evaluation syst_<variation>)")
+    return record.cell.evaluation.removeprefix(PREFIX)
+
+
+def systematics_rows(records: list[MetricRecord]) -> list[SystematicsRow]:
+    """One row per benchmark cell, in the paper's order (the nominal variation must be among them)."""
+    rows: dict = {}
+    for s in summarise(records):
+        rows.setdefault((s.cell.dataset, s.cell.feature_set, s.cell.model), {})[variation_of(s.records[0])] = s
+    missing = [k for k, v in rows.items() if NOMINAL not in v]
+    if missing:
+        raise ValueError(f"systematics: no nominal-variation records for {missing[0]}")
+    return sorted((SystematicsRow(v) for v in rows.values()),
+                  key=lambda r: (r.cell.dataset, MODEL_ORDER.get(r.cell.model, 9), FSET_ORDER.get(r.cell.feature_set, 9)))
+
+
+def _shift_column(source: str, up: str, down: str, name: str, header: str, digits: int) -> Column:
+    return Column(f"{header} {source} up / down",
+                  lambda r: f"{r.shift(name, up)[0]:+.{digits}f} / {r.shift(name, down)[0]:+.{digits}f}",
+                  lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0], f"{name}_shift_{down}": r.shift(name, down)[0]})
+
+
+def _hepdata_shift(name: str, variation: str, label: str) -> Column:
+    return Column(None, value=lambda r: r.shift(name, variation), hepdata=f"{label} shift, {variation}")
+
+
+def systematics_table(records: list[MetricRecord], title: str) -> Table:
+    """Per benchmark cell: AUC and significances on the nominal variation sample, the seed-by-seed
+    shift of the AUC under each source up and down, and the significance with systematics."""
+    rows = systematics_rows(records)
+    pairs = source_pairs(rows[0].by_variation)
+    nominal = lambda r: r.nominal  # noqa: E731
+    columns = [
+        csv_only("dataset", lambda r: r.cell.dataset),
+        key("model", "model", lambda r: r.cell.model),
+        key("features", "feature_set", lambda r: r.cell.feature_set),
+        csv_only("n_seeds", lambda r: r.nominal.n_seeds),
+        stat("AUC", "auc", 3, of=nominal),
+        *[_shift_column(source, up, down, "auc", "ΔAUC", 4) for source, (up, down) in pairs.items()],
+        stat("Z binned + MC stat.", "z_binned", 2, of=nominal,
+             hepdata="Expected significance, binned (pyhf, background MC stat.), nominal detector"),
+        stat("Z with systematics", "z_systematics", 2, of=nominal,
+             hepdata="Expected significance, binned, with the detector variations as pyhf modifiers"),
+        *[_hepdata_shift(n, v, label) for source, pair in pairs.items() for v in pair
+          for n, label in (("auc", "AUC"), ("z_binned", "Z binned"))],
+        *[Column(None, fields=lambda r, v=v: {f"z_binned_shift_{v}": r.shift("z_binned", v)[0]})
+          for pair in pairs.values() for v in pair],
+    ]
+    return Table(title, columns, rows)
+
+
+def shifts_figure(records: list[MetricRecord], title: str):
+    """Left and middle: the shift of the AUC (x 1000) and of the binned significance (%) of every
+    benchmark cell under every variation, mean over seeds; right: the binned significance without
+    and with the variations as pyhf modifiers."""
+    from ..core.plotting import plt
+
+    rows = systematics_rows(records)
+    variations = [v for pair in source_pairs(rows[0].by_variation).values() for v in pair]
+    labels = [f"{r.cell.model} / {r.cell.feature_set}" for r in rows]
+    auc = np.array([[1000 * r.shift("auc", v)[0] for v in variations] for r in rows])
+    z = np.array([[100 * r.shift("z_binned", v)[0] / r.nominal.stat("z_binned")[0] for v in variations] for r in rows])
+    fig, axes = plt.subplots(1, 3, figsize=(28, 0.9 * len(rows) + 5), gridspec_kw={"width_ratios": [4, 4, 3]},
+                             layout="constrained")
+    for ax, values, what in ((axes[0], auc, "AUC shift (x 1000)"), (axes[1], z, "Z binned shift (%)")):
+        limit = max(float(np.abs(values).max()), 1e-9)
+        image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, f"{v:+.1f}", ha="center", va="center", fontsize=11)
+        ax.set_xticks(range(len(variations)), variations, rotation=45, ha="right")
+        ax.set_yticks(range(len(rows)), labels)
+        ax.minorticks_off()
+        ax.set_xlabel("Detector variation")
+        ax.set_ylabel("Model / features")
+        ax.set_title(f"{title}: {what}", fontsize=14)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+    y = np.arange(len(rows))
+    for offset, name, label in ((-0.2, "z_binned", "nominal detector"), (0.2, "z_systematics", "with systematics")):
+        means, stds = zip(*(r.nominal.stat(name) for r in rows))
+        axes[2].barh(y + offset, means, height=0.4, xerr=stds, label=label)
+    axes[2].set_yticks(y, labels)
+    axes[2].tick_params(axis="y", which="minor", left=False, right=False)
+    axes[2].invert_yaxis()
+    axes[2].set_xlabel("Expected significance Z (binned, pyhf)")
+    axes[2].set_ylabel("Model / features")
+    axes[2].set_title("Significance with the variations as modifiers", fontsize=14)
+    axes[2].legend(fontsize=11)
+    return fig
+

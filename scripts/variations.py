@@ -1,0 +1,124 @@
+#!/usr/bin/env python
+"""Detector variations (subcommands): generate a test-only shard through every card, merge each
+card's shards, validate every card against generator truth, score a benchmark cell on every card."""
+import argparse
+
+from hepml.core.cli import json_arg, run_main
+
+
+def pairs(items: list[str]) -> dict[str, str]:
+    """NAME=PATH arguments as {name: path} (a name given twice is an error)."""
+    out = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path or name in out:
+            raise SystemExit(f"expected distinct NAME=PATH arguments, got {item!r}")
+        out[name] = path
+    return out
+
+
+def grouped(items: list[str]) -> dict[str, list[str]]:
+    """NAME=PATH arguments as {name: [paths]}, in order."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise SystemExit(f"expected NAME=PATH arguments, got {item!r}")
+        out.setdefault(name, []).append(path)
+    return out
+
+
+def generate(a):
+    from hepml.benchmark.generation.shards import generate_cards_shard
+    from hepml.benchmark.generation.variations import LABEL_SUFFIX, variation_cards
+
+    outputs = pairs(a.outputs)
+    cards = variation_cards(a.detector, a.sources)
+    if set(outputs) != set(cards):
+        raise SystemExit(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
+    r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,
+                             label=a.process + LABEL_SUFFIX)
+    print(f"{a.record}: {r['events_generated']} events generated; selected per card: {r['cards_selected']}")
+
+
+def merge(a):
+    from hepml.core.splits import merge_shuffled
+
+    inputs, outputs = grouped(a.inputs), pairs(a.outputs)
+    if set(inputs) != set(outputs):
+        raise SystemExit(f"--inputs names {sorted(inputs)} differ from --outputs names {sorted(outputs)}")
+    for name, output in outputs.items():
+        print(f"{output}: {merge_shuffled(inputs[name], output, a.seed)} events")
+
+
+def validate(a):
+    from hepml.benchmark.generation.variations import (variation_cards, variation_reports, variations_figure,
+                                                       variations_markdown)
+    from hepml.core.atomic import read_json, write_json, write_text
+    from hepml.core.plotting import save
+
+    shards = grouped(a.shards)
+    reports = variation_reports(a.dataset, shards, [read_json(r) for r in a.records],
+                                variation_cards(a.detector, a.sources))
+    write_json(a.json, reports)
+    text = variations_markdown(a.dataset, reports)
+    write_text(a.markdown, text)
+    save(variations_figure(a.dataset, reports, shards), a.plots)
+    print(text)
+
+
+def score(a):
+    from hepml.core.cli import seeds_of
+    from hepml.core.records import Cell
+    from hepml.pipeline.systematics import score_variations
+
+    outputs = grouped(a.metrics)
+    score_variations(Cell(**a.cell), seeds_of(a.models), a.models, a.histories, a.val, pairs(a.variations),
+                     a.significance, outputs)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="one shard of one process through every card")
+    g.add_argument("--dataset", required=True)
+    g.add_argument("--process", required=True)
+    g.add_argument("--shard", type=int, required=True)
+    g.add_argument("--events", type=int, required=True)
+    g.add_argument("--seed", type=int, required=True)
+    g.add_argument("--generation", type=json_arg, required=True)
+    g.add_argument("--detector", type=json_arg, required=True, help="JSON: the nominal detector card")
+    g.add_argument("--sources", type=json_arg, required=True, help="JSON: systematics.sources")
+    g.add_argument("--outputs", nargs="+", required=True, help="VARIATION=PATH, one per card")
+    g.add_argument("--record", required=True)
+    g.set_defaults(func=generate)
+    m = sub.add_parser("merge", help="each card's shards into one shuffled store file")
+    m.add_argument("--inputs", nargs="+", required=True, help="VARIATION=SHARD, every shard of every card")
+    m.add_argument("--outputs", nargs="+", required=True, help="VARIATION=PATH")
+    m.add_argument("--seed", type=int, required=True)
+    m.set_defaults(func=merge)
+    v = sub.add_parser("validate", help="every card's validation report and what it shifts")
+    v.add_argument("--dataset", required=True)
+    v.add_argument("--shards", nargs="+", required=True, help="VARIATION=SHARD")
+    v.add_argument("--records", nargs="+", required=True)
+    v.add_argument("--detector", type=json_arg, required=True)
+    v.add_argument("--sources", type=json_arg, required=True)
+    v.add_argument("--markdown", required=True)
+    v.add_argument("--json", required=True)
+    v.add_argument("--plots", nargs="+", required=True)
+    v.set_defaults(func=validate)
+    s = sub.add_parser("score", help="a benchmark cell's seeds on every card's events")
+    s.add_argument("--cell", type=json_arg, required=True, help="JSON: the benchmark cell")
+    s.add_argument("--models", nargs="+", required=True)
+    s.add_argument("--histories", nargs="+", required=True)
+    s.add_argument("--val", required=True, help="the nominal validation part (cut and bins are chosen on it)")
+    s.add_argument("--variations", nargs="+", required=True, help="VARIATION=PATH, the nominal one among them")
+    s.add_argument("--significance", type=json_arg, required=True)
+    s.add_argument("--metrics", nargs="+", required=True, help="VARIATION=PATH, one per seed in the seeds' order")
+    s.set_defaults(func=score)
+    a = p.parse_args()
+    a.func(a)
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,129 @@
+# The systematics study: test-only events generated once per benchmark dataset and seen through
+# every detector card (the nominal one and each source shifted up and down), validated like the
+# nominal sample, and every benchmark model scored on each card's events.
+
+
+rule generate_variations:
+    """One test-only shard of one process through every detector card, on the same events and detector random numbers."""
+    message:
+        job_message("generate {wildcards.dataset}: {params.events} {wildcards.process} events, shard {wildcards.shard},"
+                    " through {params.n_cards} detector cards (Pythia 8 + FastJet)")
+    conda:
+        ENV
+    input:
+        files=generation_files,
+        code=code("scripts/variations.py"),
+    output:
+        events=expand(f"{VARIATION_DIR}/shards/{{process}}_{{shard}}_{{variation}}.root", variation=VARIATIONS,
+                      allow_missing=True),
+        record=f"{VARIATION_DIR}/shards/{{process}}_{{shard}}.json",
+    wildcard_constraints:
+        dataset="|".join(studies.systematics_datasets(config)) or "^$",
+    params:
+        events=SYST["events_per_shard"],
+        n_cards=len(VARIATIONS),
+        generation=lambda w: as_json(generation_params(w)),
+        detector=as_json(config["detector"]),
+        sources=as_json(SYST["sources"]),
+        seed=SYST["seed"],
+        outputs=lambda w, output: [f"{v}={f}" for v, f in zip(VARIATIONS, output.events)],
+    log:
+        f"{RESULTS}/logs/generate_variations_{{dataset}}_{{process}}_{{shard}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/generate_variations_{{dataset}}_{{process}}_{{shard}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
+        " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
+        " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q}"
+        " --outputs {params.outputs:q} --record {output.record:q} > {log:q} 2>&1"
+
+
+rule merge_variations:
+    """Each detector card's shards of a dataset's variation sample as one shuffled store file."""
+    message:
+        job_message("merge the {wildcards.dataset} variation shards, one file per detector card")
+    conda:
+        ENV
+    input:
+        shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
+        code=code("scripts/variations.py"),
+    output:
+        expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
+    params:
+        inputs=lambda w: named_files(variation_shards, w.dataset),
+        outputs=lambda w, output: [f"{v}={f}" for v, f in zip(VARIATIONS, output)],
+        seed=SYST["seed"],
+    log:
+        f"{RESULTS}/logs/merge_variations_{{dataset}}.log",
+    shell:
+        "python scripts/variations.py merge --inputs {params.inputs:q} --outputs {params.outputs:q} --seed {params.seed}"
+        " > {log:q} 2>&1"
+
+
+rule validate_variations:
+    """Every detector card's validation report, and what each variation shifts against the nominal card."""
+    message:
+        job_message("validate the {wildcards.dataset} detector variations against generator truth")
+    conda:
+        ENV
+    input:
+        shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
+        records=lambda w: variation_records(w.dataset),
+        code=code("scripts/variations.py"),
+    output:
+        md=report(f"{RESULTS}/validation/{{dataset}}_variations.md", caption="../report/variations.rst",
+                  category="Validation"),
+        json=f"{RESULTS}/validation/{{dataset}}_variations.json",
+        png=report(f"{RESULTS}/validation/{{dataset}}_variations.png", caption="../report/variations.rst",
+                   category="Validation"),
+        pdf=f"{RESULTS}/validation/{{dataset}}_variations.pdf",
+    params:
+        shards=lambda w: named_files(variation_shards, w.dataset),
+        detector=as_json(config["detector"]),
+        sources=as_json(SYST["sources"]),
+    log:
+        f"{RESULTS}/logs/validate_variations_{{dataset}}.log",
+    shell:
+        "python scripts/variations.py validate --dataset {wildcards.dataset} --shards {params.shards:q}"
+        " --records {input.records:q} --detector {params.detector:q} --sources {params.sources:q}"
+        " --markdown {output.md:q} --json {output.json:q} --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
+
+
+rule score_variations:
+    """A benchmark cell's seeds scored on every detector card's events: a metric record per card and
+    seed, the nominal one with the significance that has the variations as pyhf modifiers."""
+    message:
+        job_message("score {wildcards.dataset} ({wildcards.source}), {wildcards.fset} features, {wildcards.model}"
+                    " on {params.n_cards} detector variations; seeds {SEEDS}")
+    conda:
+        ENV
+    input:
+        models=lambda w: model_files(cell_of(w)),
+        histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
+        val=lambda w: part_file(w.dataset, w.source, "val"),
+        variations=expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
+        code=code("scripts/variations.py"),
+    output:
+        metrics=expand(f"{RESULTS}/metrics/{CELL}/syst_{{variation}}/seed{{seed}}.json", variation=VARIATIONS,
+                       seed=SEEDS, allow_missing=True),
+    wildcard_constraints:
+        study="benchmark",
+        source="pythia",
+        task="all",
+    params:
+        n_cards=len(VARIATIONS),
+        cell=lambda w: as_json(vars(cell_of(w))),
+        significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
+        variations=lambda w, input: [f"{v}={f}" for v, f in zip(VARIATIONS, input.variations)],
+        metrics=lambda w, output: [f"{v}={f}" for v in VARIATIONS for f in output.metrics if f"/syst_{v}/" in f],
+    log:
+        f"{RESULTS}/logs/score/{LOG}_variations.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/score/{LOG}_variations.tsv"
+    shell:
+        "python scripts/variations.py score --cell {params.cell:q} --models {input.models:q}"
+        " --histories {input.histories:q} --val {input.val:q} --variations {params.variations:q}"
+        " --significance {params.significance:q} --metrics {params.metrics:q} > {log:q} 2>&1"
