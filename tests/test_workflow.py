@@ -45,7 +45,10 @@ def test_changing_higgs_masses_regenerates_only_the_signal(e2e, tmp_path):
     (tmp_path / "mass.yaml").write_text("generation: {higgs: {masses: {H0: 500, Hpm: 325, h: 125}}}\nreplace_version_config: true\n")
     dry = snakemake(e2e, "-n", configfiles=("config/test.yaml", str(tmp_path / "mass.yaml")))
     regenerated = [line for line in dry.stdout.splitlines() if "shards/" in line and "output:" in line]
-    assert regenerated and all("higgs/pythia/shards/signal_" in line for line in regenerated), regenerated
+    # the training sample's signal shards, and the signal of the detector variations' test-only sample
+    assert regenerated and all(re.search(r"higgs/pythia/(variations/)?shards/signal_", line) for line in regenerated), \
+        regenerated
+    assert any("variations/" in line for line in regenerated) and any("variations/" not in line for line in regenerated)
 
 
 def test_end_to_end_outputs(e2e):

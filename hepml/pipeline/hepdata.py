@@ -122,7 +122,7 @@ def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], ou
         sub.add_table(study_table(_name(f"Table {n}: {study}, {dataset} ({source})"),
                                   f"{table.title}: the {study} study on the {dataset} sample ({source} events), mean "
                                   f"and standard deviation over seeds (the study's CSV table).", table))
-        for s in summarise(records):
+        for s in summarise(records) if reports.study_report(study).roc_curves else []:
             n += 1
             sub.add_table(roc_table(_name(f"Table {n}: ROC curve, {study}, {dataset}"), s))
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,6 +31,7 @@ class StudyReport:
     title: Callable[[str, str], str]
     figure_title: Callable[[str, str], str] | None = None
     context: tuple[str, ...] = ()
+    roc_curves: bool = True   # HEPData gets each cell's ROC curve (not for the detector variations: the benchmark's cells)
 
     def function(self, name: str):
         return getattr(self.module, name)
@@ -48,7 +49,8 @@ STUDIES = {
     "weak": StudyReport(weak_report, "weak_table", "auc_vs_gap_figure",
                         lambda d, s: WEAK_TITLE),
     "systematics": StudyReport(systematics_report, "systematics_table", "shifts_figure",
-                               lambda d, s: f"{d} under detector variations ({s} events)", lambda d, s: f"{d} ({s})"),
+                               lambda d, s: f"{d} under detector variations ({s} events)", lambda d, s: f"{d} ({s})",
+                               roc_curves=False),
 }
 
 
