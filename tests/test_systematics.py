@@ -219,3 +219,31 @@ def test_the_default_sources_are_valid_cards_of_the_default_detector():
     cards = variation_cards(config["detector"], config["systematics"]["sources"])
     assert list(cards) == variation_names(config["systematics"]["sources"])
     assert len(cards) == 1 + 2 * len(config["systematics"]["sources"])
+
+
+def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
+    """Signal and background through the nominal card and JES +-5%: each card's validation report,
+    the table of what it shifts (the median m_bb up and down by about 5%) and a readable figure."""
+    from hepml.benchmark.generation.variations import variation_reports, variations_figure, variations_markdown
+    from hepml.core.atomic import read_json
+    from hepml.core.plotting import plt
+
+    cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}})
+    shards, records = {n: [] for n in cards}, []
+    for process in ("signal", "background"):
+        outputs = {n: tmp_path / f"{process}_{n}.root" for n in cards}
+        generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, cards, outputs, tmp_path / f"{process}.json",
+                             progress=False, label=f"{process}_variations")
+        for n, path in outputs.items():
+            shards[n].append(str(path))
+        records.append(read_json(tmp_path / f"{process}.json"))
+    reports = variation_reports("higgs", shards, records, cards)
+    assert set(reports) == set(cards) and set(reports["nominal"]["generation"]) == {"signal", "background"}
+    median = {n: next(p["median"] for p in r["peaks"] if p["feature"] == "m_bb") for n, r in reports.items()}
+    assert median["jes_up"] / median["nominal"] == pytest.approx(1.05, abs=0.02)
+    assert median["jes_down"] / median["nominal"] == pytest.approx(0.95, abs=0.02)
+    text = variations_markdown("higgs", reports)
+    assert "| jes_up | m_bb | signal |" in text and "| nominal | signal |" in text
+    fig = variations_figure("higgs", reports, shards)
+    assert_readable(fig)
+    plt.close(fig)

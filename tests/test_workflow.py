@@ -90,7 +90,7 @@ def test_seed_ensembles_and_their_calibration(e2e):
 def test_systematics_study_outputs(e2e):
     """The benchmark's HIGGS models on every detector variation: one table row per model and
     feature set; the significance with the variations as modifiers never above the one without
-    (more nuisance parameters to profile); JES up moves the m_bb peak up in the validation."""
+    (more nuisance parameters to profile); JES up moves the median m_bb up in the validation."""
     res = e2e / RESULTS
     rows = list(csv.DictReader((res / "tables" / "systematics_higgs_pythia.csv").open()))
     assert [(r["model"], r["feature_set"]) for r in rows] == [(m, f) for m in ("bdt", "shallow", "deep")
@@ -102,8 +102,8 @@ def test_systematics_study_outputs(e2e):
     nominal = read_record(res / "metrics/benchmark/higgs/pythia/low/deep/all/syst_nominal/seed0.json")
     assert nominal.z_systematics is not None and nominal.cell.evaluation == "syst_nominal"
     report = json.loads((res / "validation" / "higgs_variations.json").read_text())
-    peak = {v: next(p["reco_peak"] for p in report[v]["peaks"] if p["feature"] == "m_bb") for v in report}
-    assert peak["jes_up"] > peak["nominal"] > peak["jes_down"]
+    median = {v: next(p["median"] for p in report[v]["peaks"] if p["feature"] == "m_bb") for v in report}
+    assert median["jes_up"] > median["nominal"] > median["jes_down"]
     assert (res / "plots" / "systematics_higgs_pythia.png").stat().st_size > 10_000
 
 
@@ -412,7 +412,8 @@ def test_first_screen_is_the_workflows_own_output(tmp_path):
 
 def test_every_cpu_job_runs_the_pinned_avx2_kernels(e2e):
     """training.cpu_isa: avx2 (the default) caps PyTorch, MKL and oneDNN at AVX2 in every job, so the
-    tables are the same bytes on any x86-64 CPU with AVX2; the history says what ran."""
+    tables are the same bytes on any x86-64 CPU with AVX2 but for the CNN's (docs/provenance.md); the
+    history says what ran."""
     has_avx2 = "avx2" in Path("/proc/cpuinfo").read_text()
     kernels = [k for h in (e2e / RESULTS / "models").rglob("*.history.json")
                if (k := json.loads(h.read_text()).get("kernels")) and k.startswith("cpu")]  # networks on a CPU

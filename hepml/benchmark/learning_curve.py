@@ -13,7 +13,7 @@ import numpy as np
 from ..core.records import MetricRecord
 from ..core.tables import Summary, Table, key, summarise
 from .paper import paper_values
-from .report import COLUMNS as BENCHMARK_COLUMNS
+from .report import SEED_COLUMNS as BENCHMARK_COLUMNS
 from .report import FSET_ORDER, MODEL_ORDER
 
 

@@ -25,7 +25,7 @@ def _paper_auc(s: Summary) -> dict:
     return {"paper_auc": p["auc"], "paper_auc_sd": p["auc_sd"]}
 
 
-COLUMNS = [
+SEED_COLUMNS = [   # over seeds, beside the paper
     csv_only("dataset", lambda s: s.cell.dataset),
     key("model", "model", lambda s: s.cell.model),
     key("features", "feature_set", lambda s: s.cell.feature_set),
@@ -36,11 +36,14 @@ COLUMNS = [
     stat("Z best cut", "z_best_threshold", 2, hepdata="Expected significance, best cut"),
     stat("Z binned, paper def.", "z_paper", 2, hepdata="Expected significance, binned (paper's definition)"),
     Column("paper Z", lambda s: _paper(_paper_cells(s)["z"], digits=1), lambda s: {"paper_z": _paper_cells(s)["z"]}),
+]
+ENSEMBLE_COLUMNS = [   # the seed ensemble (the mean score of the seeds), a model of its own
     ensemble_stat("AUC, seeds' mean score", "auc", 3, hepdata="AUC of the mean score of the seeds"),
     ensemble_stat("Z binned, seeds' mean score", "z_binned", 2,
                   hepdata="Expected significance, binned (pyhf, background MC stat.), mean score of the seeds"),
     Column(None, fields=lambda s: {"ensemble_spread": s.ensemble.spread if s.ensemble else None}),
 ]
+COLUMNS = SEED_COLUMNS + ENSEMBLE_COLUMNS
 
 
 def summary_rows(records: list[MetricRecord]) -> list[Summary]:
