@@ -3,39 +3,17 @@
 card's shards, validate every card against generator truth, score a benchmark cell on every card."""
 import argparse
 
-from hepml.core.cli import json_arg, run_main
-
-
-def pairs(items: list[str]) -> dict[str, str]:
-    """NAME=PATH arguments as {name: path} (a name given twice is an error)."""
-    out = {}
-    for item in items:
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path or name in out:
-            raise SystemExit(f"expected distinct NAME=PATH arguments, got {item!r}")
-        out[name] = path
-    return out
-
-
-def grouped(items: list[str]) -> dict[str, list[str]]:
-    """NAME=PATH arguments as {name: [paths]}, in order."""
-    out: dict[str, list[str]] = {}
-    for item in items:
-        name, sep, path = item.partition("=")
-        if not sep or not name or not path:
-            raise SystemExit(f"expected NAME=PATH arguments, got {item!r}")
-        out.setdefault(name, []).append(path)
-    return out
+from hepml.core.cli import json_arg, named_path, named_paths, run_main
 
 
 def generate(a):
     from hepml.benchmark.generation.shards import generate_cards_shard
     from hepml.benchmark.generation.variations import LABEL_SUFFIX, variation_cards
 
-    outputs = pairs(a.outputs)
+    outputs = named_path(a.outputs)
     cards = variation_cards(a.detector, a.sources)
     if set(outputs) != set(cards):
-        raise SystemExit(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
+        raise ValueError(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
     r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,
                              label=a.process + LABEL_SUFFIX)
     print(f"{a.record}: {r['events_generated']} events generated; selected per card: {r['cards_selected']}")
@@ -44,9 +22,9 @@ def generate(a):
 def merge(a):
     from hepml.core.splits import merge_shuffled
 
-    inputs, outputs = grouped(a.inputs), pairs(a.outputs)
+    inputs, outputs = named_paths(a.inputs), named_path(a.outputs)
     if set(inputs) != set(outputs):
-        raise SystemExit(f"--inputs names {sorted(inputs)} differ from --outputs names {sorted(outputs)}")
+        raise ValueError(f"--inputs names {sorted(inputs)} differ from --outputs names {sorted(outputs)}")
     for name, output in outputs.items():
         print(f"{output}: {merge_shuffled(inputs[name], output, a.seed)} events")
 
@@ -57,7 +35,7 @@ def validate(a):
     from hepml.core.atomic import read_json, write_json, write_text
     from hepml.core.plotting import save
 
-    shards = grouped(a.shards)
+    shards = named_paths(a.shards)
     reports = variation_reports(a.dataset, shards, [read_json(r) for r in a.records],
                                 variation_cards(a.detector, a.sources))
     write_json(a.json, reports)
@@ -72,8 +50,8 @@ def score(a):
     from hepml.core.records import Cell
     from hepml.pipeline.systematics import score_variations
 
-    outputs = grouped(a.metrics)
-    score_variations(Cell(**a.cell), seeds_of(a.models), a.models, a.histories, a.val, pairs(a.variations),
+    outputs = named_paths(a.metrics)
+    score_variations(Cell(**a.cell), seeds_of(a.models), a.models, a.histories, a.val, named_path(a.variations),
                      a.significance, outputs)
 
 

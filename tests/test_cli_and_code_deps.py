@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from hepml.core.cli import beside, json_arg, seeds_of
+from hepml.core.cli import beside, json_arg, named_path, named_paths, seeds_of
 from hepml.core.code_deps import code_files, fingerprint
 
 
@@ -132,3 +132,14 @@ def test_a_scripts_xgboost_leaves_out_scikit_learn_and_still_trains_the_same():
     (native_loaded, native_scores), (plain_loaded, plain_scores) = run(True), run(False)
     assert (native_loaded, plain_loaded) == ("False", "True")
     assert native_scores == plain_scores
+
+
+def test_named_path_arguments_keep_order_and_refuse_what_they_cannot_read():
+    assert named_paths(["a=x.root", "b=y.root", "a=z.root"]) == {"a": ["x.root", "z.root"], "b": ["y.root"]}
+    assert named_path(["nominal=n.root", "jes_up=u.root"]) == {"nominal": "n.root", "jes_up": "u.root"}
+    assert named_path(["a=p=q.root"]) == {"a": "p=q.root"}   # a path may hold '='
+    for bad in (["x.root"], ["=x.root"], ["a="]):
+        with pytest.raises(ValueError, match="expected NAME=PATH"):
+            named_paths(bad)
+    with pytest.raises(ValueError, match="'a' is given twice"):
+        named_path(["a=x", "a=y"])

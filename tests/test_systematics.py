@@ -188,6 +188,7 @@ def _records(shift):
             for variation, delta in (("nominal", 0.0), ("jes_up", shift), ("jes_down", -shift)):
                 out.append(MetricRecord(Cell(**{**vars(cell), "evaluation": f"syst_{variation}"}), seed,
                                         0.7 + 0.01 * seed + delta, 100, 50, 4.0, Roc(eff, eff), z_binned=2.0 + delta,
+                                        z_best_threshold=2.5 + 2 * delta,
                                         z_systematics=1.5 if variation == "nominal" else None))
     return out
 
@@ -201,6 +202,7 @@ def test_the_systematics_table_shows_seed_by_seed_shifts_and_the_significance_wi
     assert lines[4].startswith("| bdt | low | 0.705 ± 0.007 | +0.0020 / -0.0020 | 2.00 ± 0.00 | 1.50 ± 0.00 |")
     row = table.csv_rows()[0]
     assert row["auc_shift_jes_up"] == pytest.approx(0.002) and row["z_binned_shift_jes_down"] == pytest.approx(-0.002)
+    assert row["z_best_threshold"] == pytest.approx(2.5) and row["z_best_threshold_shift_jes_up"] == pytest.approx(0.004)
     with pytest.raises(ValueError, match="no nominal-variation records"):
         study_table("systematics", "higgs", "pythia", [r for r in _records(0.0) if r.cell.evaluation != "syst_nominal"])
 

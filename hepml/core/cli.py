@@ -50,6 +50,25 @@ def beside(paths, suffix: str) -> list[str]:
     return [os.path.splitext(p)[0] + suffix for p in paths]
 
 
+def named_paths(items, unique: bool = False) -> dict[str, list[str]]:
+    """``NAME=PATH`` arguments as {name: [its paths, in order]}; ``unique``: each name once. A rule
+    that makes one file per detector card passes them so, the card's name before the path."""
+    out: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            raise ValueError(f"expected NAME=PATH, got {item!r}")
+        if unique and name in out:
+            raise ValueError(f"{name!r} is given twice ({out[name][0]!r} and {path!r})")
+        out.setdefault(name, []).append(path)
+    return out
+
+
+def named_path(items) -> dict[str, str]:
+    """``NAME=PATH`` arguments as {name: path}, each name once."""
+    return {name: paths[0] for name, paths in named_paths(items, unique=True).items()}
+
+
 def run_main(main) -> None:
     """Run ``main()``; report expected errors as one clear line and exit 1. A script's process loads
     xgboost without the scikit-learn wrappers it does not use (``hepml.core.bdt``)."""
