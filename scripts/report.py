@@ -68,18 +68,14 @@ def main():
     f.add_argument("--half-width", type=float, required=True)
     f.add_argument("--outputs", nargs="+", required=True)
     f.set_defaults(func=features)
-    t = sub.add_parser("training")
-    t.add_argument("--histories", type=json_arg, required=True,
-                   help='JSON {"cell label": [each seed\'s training history]}, or @file holding it')
-    t.add_argument("--title", required=True)
-    t.add_argument("--outputs", nargs="+", required=True)
-    t.set_defaults(func=training)
-    c = sub.add_parser("calibration")
-    c.add_argument("--panels", type=json_arg, required=True,
-                   help='JSON {"panel": {"model": its seed ensemble\'s scores (.npz)}}, or @file holding it')
-    c.add_argument("--title", required=True)
-    c.add_argument("--outputs", nargs="+", required=True)
-    c.set_defaults(func=calibration)
+    for name, func, arg, what in (
+            ("training", training, "--histories", 'JSON {"cell label": [each seed\'s training history]}'),
+            ("calibration", calibration, "--panels", 'JSON {"panel": {"model": its seed ensemble\'s scores (.npz)}}')):
+        t = sub.add_parser(name)
+        t.add_argument(arg, type=json_arg, required=True, help=f"{what}, or @file holding it")
+        t.add_argument("--title", required=True)
+        t.add_argument("--outputs", nargs="+", required=True)
+        t.set_defaults(func=func)
     a = p.parse_args()
     a.func(a)
 
