@@ -10,11 +10,8 @@ import numpy as np
 
 from ..core.records import MetricRecord
 from ..core.tables import Column, Summary, Table, csv_only, key, mean_std, stat, summarise
-from .generation.variations import NOMINAL, source_pairs
+from .generation.variations import NOMINAL, source_pairs, variation_of_evaluation
 from .report import FSET_ORDER, MODEL_ORDER
-
-PREFIX = "syst_"
-
 
 @dataclass
 class SystematicsRow:
@@ -36,17 +33,11 @@ class SystematicsRow:
         return mean_std([getattr(r, name) - nominal[r.seed] for r in self.by_variation[variation].records])
 
 
-def variation_of(record: MetricRecord) -> str:
-    if not record.cell.evaluation.startswith(PREFIX):
-        raise ValueError(f"{record.cell}: not evaluated on a detector variation (evaluation syst_<variation>)")
-    return record.cell.evaluation.removeprefix(PREFIX)
-
-
 def systematics_rows(records: list[MetricRecord]) -> list[SystematicsRow]:
     """One row per benchmark cell, in the paper's order (the nominal variation must be among them)."""
     rows: dict = {}
     for s in summarise(records):
-        rows.setdefault((s.cell.dataset, s.cell.feature_set, s.cell.model), {})[variation_of(s.records[0])] = s
+        rows.setdefault((s.cell.dataset, s.cell.feature_set, s.cell.model), {})[variation_of_evaluation(s.cell.evaluation)] = s
     missing = [k for k, v in rows.items() if NOMINAL not in v]
     if missing:
         raise ValueError(f"systematics: no nominal-variation records for {missing[0]}")
@@ -60,8 +51,10 @@ def _shift_column(source: str, up: str, down: str, name: str, header: str, digit
                   lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0], f"{name}_shift_{down}": r.shift(name, down)[0]})
 
 
-def _hepdata_shift(name: str, variation: str, label: str) -> Column:
-    return Column(None, value=lambda r: r.shift(name, variation), hepdata=f"{label} shift, {variation}")
+def _shift(name: str, variation: str, label: str) -> Column:
+    """The shift of ``name`` under ``variation``: a CSV field (mean over seeds) and a HEPData variable."""
+    return Column(None, fields=lambda r: {f"{name}_shift_{variation}": r.shift(name, variation)[0]},
+                  value=lambda r: r.shift(name, variation), hepdata=f"{label} shift, {variation}")
 
 
 def systematics_table(records: list[MetricRecord], title: str) -> Table:
@@ -83,10 +76,8 @@ def systematics_table(records: list[MetricRecord], title: str) -> Table:
         stat("Z with systematics", "z_systematics", 2, of=nominal,
              hepdata="Expected significance, binned, with the detector variations as pyhf modifiers"),
         stat(None, "z_best_threshold", 2, of=nominal, hepdata="Expected significance, best cut, nominal detector"),
-        *[_hepdata_shift(n, v, label) for source, pair in pairs.items() for v in pair
+        *[_shift(n, v, label) for pair in pairs.values() for v in pair
           for n, label in (("auc", "AUC"), ("z_binned", "Z binned"), ("z_best_threshold", "Z best cut"))],
-        *[Column(None, fields=lambda r, v=v, n=n: {f"{n}_shift_{v}": r.shift(n, v)[0]})
-          for pair in pairs.values() for v in pair for n in ("z_binned", "z_best_threshold")],
     ]
     return Table(title, columns, rows)
 

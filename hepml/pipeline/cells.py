@@ -24,7 +24,7 @@ import dataclasses
 
 import numpy as np
 
-from ..benchmark.generation.variations import variation_names
+from ..benchmark.generation.variations import evaluation_of, variation_names
 from ..core.records import Cell
 from ..jets.observables import OBSERVABLES
 from .models import ModelSpec
@@ -136,7 +136,7 @@ def systematics_cells(config: dict, dataset: str) -> list[Cell]:
     if dataset not in systematics_datasets(config):
         return []
     names = variation_names(config["systematics"]["sources"])
-    return [dataclasses.replace(c, evaluation=f"syst_{v}") for c in benchmark_cells(config) if c.dataset == dataset
+    return [dataclasses.replace(c, evaluation=evaluation_of(v)) for c in benchmark_cells(config) if c.dataset == dataset
             for v in names]
 
 

@@ -224,14 +224,21 @@ def score_cell(dataset: str, feature_set: str, model_paths: list, history_paths:
         model = verified_model(model_path, history_path)
         out = {}
         for part, path in (("val", val_path), ("test", test_path)):
-            if path not in cache:
-                x, y = load_inputs(dataset, feature_set, path)
-                cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_parameter(dataset, path), evaluation)
-            x, y = cache[path]
-            if x.ndim == 2:   # a matrix of named columns (an image or particle array is the input whole)
-                x = select_inputs(x, input_names(dataset, feature_set), model.inputs)
-            out[f"{part}_scores"], out[f"{part}_labels"] = model.predict(x), y
+            out[f"{part}_scores"], out[f"{part}_labels"] = predict_part(model, dataset, feature_set, path, cache,
+                                                                        evaluation)
         save_npz(output, **out)
+
+
+def predict_part(model, dataset: str, feature_set: str, path, cache: dict, evaluation: str = "test"):
+    """(scores, labels) of ``model`` on the ``evaluation`` events of the part file ``path``; ``cache``
+    keeps each file's inputs for the next model of the cell."""
+    if path not in cache:
+        x, y = load_inputs(dataset, feature_set, path)
+        cache[path] = evaluation_inputs(dataset, feature_set, x, y, load_parameter(dataset, path), evaluation)
+    x, y = cache[path]
+    if x.ndim == 2:   # a matrix of named columns (an image or particle array is the input whole)
+        x = select_inputs(x, input_names(dataset, feature_set), model.inputs)
+    return model.predict(x), y
 
 
 def metric_record(cell: Cell, seed: int | None, scores: dict, significance: dict | None, where: str,

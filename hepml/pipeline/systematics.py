@@ -12,20 +12,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from ..benchmark.generation.variations import NOMINAL, source_pairs
+from ..benchmark.generation.variations import NOMINAL, evaluation_of, source_pairs
 from ..core.atomic import read_json
 from ..core.records import Cell, write_record
-from .inputs import input_names, load_inputs, select_inputs
-from .steps import metric_record, verified_model
+from .steps import metric_record, predict_part, verified_model
 
 log = logging.getLogger(__name__)
-
-
-def _scores(model, dataset: str, feature_set: str, path, cache: dict):
-    if path not in cache:
-        cache[path] = load_inputs(dataset, feature_set, path)
-    x, y = cache[path]
-    return model.predict(select_inputs(x, input_names(dataset, feature_set), model.inputs)), y
 
 
 def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_paths: list, val_path,
@@ -41,12 +33,12 @@ def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_pa
     for i, (seed, model_path, history_path) in enumerate(zip(seeds, model_paths, history_paths, strict=True)):
         model = verified_model(model_path, history_path)
         train_events = read_json(history_path)["train_events"]
-        val_scores, val_labels = _scores(model, cell.dataset, cell.feature_set, val_path, cache)
-        tested = {name: _scores(model, cell.dataset, cell.feature_set, path, cache)
+        val_scores, val_labels = predict_part(model, cell.dataset, cell.feature_set, val_path, cache)
+        tested = {name: predict_part(model, cell.dataset, cell.feature_set, path, cache)
                   for name, path in variation_paths.items()}
         for name, (scores, labels) in tested.items():
             where = f"{variation_paths[name]} ({model_path})"
-            record = metric_record(dataclasses.replace(cell, evaluation=f"syst_{name}"), seed,
+            record = metric_record(dataclasses.replace(cell, evaluation=evaluation_of(name)), seed,
                                    {"val_scores": val_scores, "val_labels": val_labels, "test_scores": scores,
                                     "test_labels": labels}, significance, where, train_events)
             if name == NOMINAL:

@@ -9,7 +9,7 @@ import sys
 from hepml.core.atomic import write_json, write_text
 from hepml.core.code_deps import code_files
 from hepml.core.datasets import dataset_names, get_dataset, process_regex, sources
-from hepml.benchmark.generation.variations import variation_names
+from hepml.benchmark.generation.variations import evaluation_of, variation_names
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 
@@ -369,18 +369,29 @@ def expected_checksums():
 # The systematics study's variation sample (workflow/rules/systematics.smk).
 SYST = config["systematics"]
 VARIATIONS = variation_names(SYST["sources"])
-VARIATION_DIR = f"{RESULTS}/data/{{dataset}}/pythia/variations"
+
+
+def variation_dir(dataset):
+    return f"{RESULTS}/data/{dataset}/pythia/variations"
+
+
+VARIATION_DIR = variation_dir("{dataset}")
 
 
 def variation_shards(dataset, variation):
     """The shard files of one card of a dataset's variation sample (signal and background)."""
-    return [f"{RESULTS}/data/{dataset}/pythia/variations/shards/{p}_{i}_{variation}.root"
+    return [f"{variation_dir(dataset)}/shards/{p}_{i}_{variation}.root"
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
 
 def variation_records(dataset):
-    return [f"{RESULTS}/data/{dataset}/pythia/variations/shards/{p}_{i}.json"
+    return [f"{variation_dir(dataset)}/shards/{p}_{i}.json"
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
+
+
+def per_variation(files):
+    """NAME=PATH for files given one per variation, in VARIATIONS order (quote each with :q)."""
+    return [f"{v}={f}" for v, f in zip(VARIATIONS, files, strict=True)]
 
 
 def named_files(files_of, dataset):

@@ -26,7 +26,7 @@ rule generate_variations:
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
         seed=SYST["seed"],
-        outputs=lambda w, output: [f"{v}={f}" for v, f in zip(VARIATIONS, output.events)],
+        outputs=lambda w, output: per_variation(output.events),
     log:
         f"{RESULTS}/logs/generate_variations_{{dataset}}_{{process}}_{{shard}}.log",
     benchmark:
@@ -54,7 +54,7 @@ rule merge_variations:
         expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
     params:
         inputs=lambda w: named_files(variation_shards, w.dataset),
-        outputs=lambda w, output: [f"{v}={f}" for v, f in zip(VARIATIONS, output)],
+        outputs=lambda w, output: per_variation(output),
         seed=SYST["seed"],
     log:
         f"{RESULTS}/logs/merge_variations_{{dataset}}.log",
@@ -107,8 +107,8 @@ rule score_variations:
         variations=expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
         code=code("scripts/variations.py"),
     output:
-        metrics=expand(f"{RESULTS}/metrics/{CELL}/syst_{{variation}}/seed{{seed}}.json", variation=VARIATIONS,
-                       seed=SEEDS, allow_missing=True),
+        metrics=expand(f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json",
+                       evaluation=[evaluation_of(v) for v in VARIATIONS], seed=SEEDS, allow_missing=True),
     wildcard_constraints:
         study="benchmark",
         source="pythia",
@@ -117,8 +117,9 @@ rule score_variations:
         n_cards=len(VARIATIONS),
         cell=lambda w: as_json(vars(cell_of(w))),
         significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
-        variations=lambda w, input: [f"{v}={f}" for v, f in zip(VARIATIONS, input.variations)],
-        metrics=lambda w, output: [f"{v}={f}" for v in VARIATIONS for f in output.metrics if f"/syst_{v}/" in f],
+        variations=lambda w, input: per_variation(input.variations),
+        metrics=lambda w, output: [f"{v}={f}" for v in VARIATIONS for f in output.metrics
+                                   if f"/{evaluation_of(v)}/" in f],
     log:
         f"{RESULTS}/logs/score/{LOG}_variations.log",
     benchmark:

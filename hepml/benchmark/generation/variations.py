@@ -16,11 +16,28 @@ import numpy as np
 
 NOMINAL = "nominal"
 DIRECTIONS = {"up": 1.0, "down": -1.0}
+EVALUATION_PREFIX = "syst_"   # a cell scored on a card is evaluated as syst_<variation>
+
+
+def variation_name(source: str, direction: str) -> str:
+    return f"{source}_{direction}"
 
 
 def variation_names(sources: dict[str, dict[str, float]]) -> list[str]:
     """``nominal``, then ``<source>_up`` and ``<source>_down`` for every source, in config order."""
-    return [NOMINAL] + [f"{s}_{d}" for s in sources for d in DIRECTIONS]
+    return [NOMINAL] + [variation_name(s, d) for s in sources for d in DIRECTIONS]
+
+
+def evaluation_of(variation: str) -> str:
+    """The evaluation name of a cell scored on the card ``variation`` (its metric records' directory)."""
+    return EVALUATION_PREFIX + variation
+
+
+def variation_of_evaluation(evaluation: str) -> str:
+    """The card an evaluation ``syst_<variation>`` was scored on."""
+    if not evaluation.startswith(EVALUATION_PREFIX):
+        raise ValueError(f"evaluation {evaluation!r}: not on a detector variation ({EVALUATION_PREFIX}<variation>)")
+    return evaluation.removeprefix(EVALUATION_PREFIX)
 
 
 def varied_card(detector: dict, shifts: dict[str, float], direction: str) -> dict:
@@ -43,7 +60,7 @@ def variation_cards(detector: dict, sources: dict[str, dict[str, float]]) -> dic
     cards = {NOMINAL: detector}
     for source, shifts in sources.items():
         for direction in DIRECTIONS:
-            cards[f"{source}_{direction}"] = varied_card(detector, shifts, direction)
+            cards[variation_name(source, direction)] = varied_card(detector, shifts, direction)
     return cards
 
 
