@@ -11,11 +11,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--studies", type=json_arg, required=True,
                    help='JSON {"study/dataset/source": [metric record files]}, or @file holding it')
-    p.add_argument("--held-out", type=json_arg, required=True, help="JSON: the parameterized study's held-out masses")
+    p.add_argument("--context", type=json_arg, required=True,
+                   help='JSON: what the studies\' reports take from the config ({"held_out": [...], "parameter": ...})')
     p.add_argument("--output", required=True)
     a = p.parse_args()
     studies = {tuple(k.split("/")): read_records(files) for k, files in a.studies.items()}
-    print(f"{a.output}: {write_submission(studies, a.output, a.held_out)} tables, validated")
+    print(f"{a.output}: {write_submission(studies, a.output, a.context)} tables, validated")
 
 
 if __name__ == "__main__":

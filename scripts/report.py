@@ -10,7 +10,7 @@ def tables(a):
     from hepml.core.records import read_records
     from hepml.pipeline.reports import write_study_tables
 
-    write_study_tables(a.study, a.dataset, a.source, read_records(a.metrics), a.csv, a.markdown, a.latex, a.held_out)
+    write_study_tables(a.study, a.dataset, a.source, read_records(a.metrics), a.csv, a.markdown, a.latex, a.context)
 
 
 def plot(a):
@@ -18,7 +18,7 @@ def plot(a):
     from hepml.core.records import read_records
     from hepml.pipeline.reports import study_figure
 
-    save(study_figure(a.study, a.dataset, a.source, read_records(a.metrics), a.held_out), a.outputs)
+    save(study_figure(a.study, a.dataset, a.source, read_records(a.metrics), a.context), a.outputs)
 
 
 def features(a):
@@ -54,7 +54,8 @@ def main():
         s.add_argument("--source", required=True)
         s.add_argument("--metrics", type=json_arg, required=True,
                        help="JSON list of metric record files, or @file holding it")
-        s.add_argument("--held-out", type=json_arg, required=True, help="JSON: the parameterized study's held-out masses")
+        s.add_argument("--context", type=json_arg, required=True,
+                       help='JSON: what the study\'s report takes from the config ({"held_out": [...], "parameter": ...})')
         s.set_defaults(func=func)
         if name == "tables":
             for f in ("csv", "markdown", "latex"):

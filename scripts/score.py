@@ -15,7 +15,7 @@ def main():
     p.add_argument("--models", nargs="+", required=True)
     p.add_argument("--val", required=True)
     p.add_argument("--test", required=True)
-    p.add_argument("--evaluation", required=True, help="test, or m<mass> for the parameterized study")
+    p.add_argument("--evaluation", required=True, help="test, m<mass> for the parameterized study, or alt_<value> (the --test file of that mis-modelled sample)")
     p.add_argument("--scores", nargs="+", required=True, help="one per model")
     p.add_argument("--cell", type=json_arg, required=True, help="JSON: the cell the scores belong to")
     p.add_argument("--seeds", type=int, nargs="+",

@@ -69,12 +69,16 @@ def test_hepdata_submission_validates_and_is_reproducible(tmp_path, monkeypatch)
     # the parameterized study's labels are long: table names must still fit HEPData's 64 characters
     param = lambda c: Cell("parameterized", "hpar", "pythia", "complete_mass", "param", "param",  # noqa: E731
                            f"m{325 + 50 * c}")
+    mismodelled = lambda c: (Cell("jets", "qg", "pythia", "images", "cnn", "all", "alt_0.175"),  # noqa: E731
+                             Cell("weak", "qg", "alt_0.175", "observables", "dense", "cwola_0.8_0.2"))[c]
     studies = {("benchmark", "higgs", "pythia"): _records("benchmark"),
                ("jets", "qg", "pythia"): _records("jets", 2, significance=False),
-               ("parameterized", "hpar", "pythia"): _records("parameterized", 3, cell=param)}
-    n = write_submission(studies, tmp_path / "a.tar.gz")
-    assert n == 3 + 3 + 2 + 3
-    write_submission(studies, tmp_path / "b.tar.gz")
+               ("parameterized", "hpar", "pythia"): _records("parameterized", 3, cell=param),
+               ("mismodelling", "qg", "pythia"): _records("mismodelling", 2, significance=False, cell=mismodelled)}
+    context = {"held_out": [], "parameter": "TimeShower:alphaSvalue", "nominal": None}
+    n = write_submission(studies, tmp_path / "a.tar.gz", context)
+    assert n == 3 + 3 + 2 + 3 + 2 + 1
+    write_submission(studies, tmp_path / "b.tar.gz", context)
     assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()
     assert not list((tmp_path / "cwd").iterdir()), "nothing is written outside the output"
     with tarfile.open(tmp_path / "a.tar.gz") as tar:
@@ -115,6 +119,10 @@ def test_hepdata_refuses_long_names_and_reports_what_does_not_validate(tmp_path,
                                                                                      "llp_0.7_0.3", "cwola_0.6_0.4")[c])),
     ("parameterized", "hpar", lambda c: Cell("parameterized", "hpar", "pythia", *(("complete_mass", "param", "param"),
                                              ("complete", "dedicated", "m375"))[c % 2], ("m325", "m375")[c // 2])),
+    ("mismodelling", "qg", lambda c: (Cell("weak", "qg", "pythia", "observables", "dense", "supervised", "alt_0.2"),
+                                      Cell("jets", "qg", "pythia", "images", "cnn", "all", "alt_0.2"),
+                                      Cell("weak", "qg", "alt_0.2", "observables", "dense", "cwola_0.8_0.2"),
+                                      Cell("weak", "qg", "alt_0.2", "observables", "dense", "supervised"))[c]),
 ])
 def test_one_table_description_gives_markdown_latex_csv_and_hepdata_the_same_columns(study, dataset, cell):
     """Each study describes its table once: the printed columns are Markdown's and LaTeX's headers,
@@ -122,8 +130,8 @@ def test_one_table_description_gives_markdown_latex_csv_and_hepdata_the_same_col
     from hepml.pipeline.hepdata import study_table as hepdata_table
     from hepml.pipeline.reports import study_table
 
-    records = _records(study, 4, cell=cell, significance=study != "jets")
-    table = study_table(study, dataset, "pythia", records, held_out=[325.0])
+    records = _records(study, 4, cell=cell, significance=study not in ("jets", "mismodelling"))
+    table = study_table(study, dataset, "pythia", records, context={"held_out": [325.0], "parameter": "TimeShower:alphaSvalue", "nominal": 0.13})
     shown = [c.header for c in table.columns if c.shown]
     assert table.markdown().splitlines()[2] == "| " + " | ".join(shown) + " |"
     latex = table.latex().splitlines()

@@ -44,6 +44,12 @@ STUDY_RECORDS = {
     "parameterized": lambda: _records("parameterized", "hpar", [
         Cell("parameterized", "hpar", "pythia", f, m, t, e) for e in ("m375", "m425")
         for f, m, t in (("complete_mass", "param", "param"), ("complete", "dedicated", e))], **Z),
+    "mismodelling": lambda: _records("mismodelling", "qg", [
+        c for v in ("alt_0.15", "alt_0.2") for c in (
+            Cell("weak", "qg", "pythia", "observables", "dense", "supervised", v),
+            Cell("jets", "qg", "pythia", "images", "cnn", "all", v),
+            Cell("weak", "qg", v, "observables", "dense", "cwola_0.8_0.2"),
+            Cell("weak", "qg", v, "observables", "dense", "supervised"))]),
 }
 
 
@@ -53,7 +59,7 @@ def test_every_study_figure_is_readable(study):
     from hepml.pipeline.reports import study_figure
 
     dataset = {"jets": "qg", "weak": "qg", "parameterized": "hpar"}.get(study, "higgs")
-    fig = study_figure(study, dataset, "pythia", STUDY_RECORDS[study](), held_out=[425.0])
+    fig = study_figure(study, dataset, "pythia", STUDY_RECORDS[study](), context={"held_out": [425.0], "parameter": "TimeShower:alphaSvalue", "nominal": None})
     assert_readable(fig)
     plt.close(fig)
 

@@ -176,10 +176,11 @@ def test_editing_a_module_reruns_exactly_the_jobs_whose_scripts_import_it(e2e_co
     tables = link / "core" / "tables.py"
     tables.write_text(tables.read_text() + "\n# edited\n")
     # hepml.core.tables is imported by scripts/report.py (tables, plots, feature plots, training curves,
-    # the seed ensembles' calibration) and scripts/hepdata.py; the manifest follows every file
+    # the seed ensembles' calibration), scripts/hepdata.py and scripts/mismodelling.py (the mis-modelled
+    # jets' validation); the manifest follows every file
     planned = planned_jobs(snakemake(e2e_copy, "-n").stdout)
     assert set(planned) == {"tables", "plot_results", "plot_features", "plot_training", "plot_calibration", "hepdata",
-                            "manifest", "all"}, planned
+                            "validate_mismodelling", "manifest", "all"}, planned
     snakemake(e2e_copy, "--touch")
     snakemake(e2e_copy, f"{RESULTS}/manifest.json", "--forcerun", "manifest")
     manifest = json.loads((e2e_copy / RESULTS / "manifest.json").read_text())

@@ -107,6 +107,29 @@ def test_systematics_study_outputs(e2e):
     assert (res / "plots" / "systematics_higgs_pythia.png").stat().st_size > 10_000
 
 
+def test_mismodelling_study_outputs(e2e):
+    """Simulation-trained taggers scored on the alpha_s = 0.2 data, CWoLa and LLP trained on its
+    mixtures and the network on its truth, beside the nominal point; the data's gluon jets hold more
+    particles (a stronger final-state shower)."""
+    res = e2e / RESULTS
+    rows = list(csv.DictReader((res / "tables" / "mismodelling_qg_pythia.csv").open()))
+    assert [(float(r["value"]), r["tagger"], r["trained_on"]) for r in rows] == [
+        (v, t, o) for v in (0.1365, 0.2) for t, o in (("dense", "simulation truth"), ("cnn", "simulation truth"),
+                                                      ("bdt", "simulation truth"), ("cwola", "data mixtures"),
+                                                      ("llp", "data mixtures"), ("dense", "data truth"))
+        if v == 0.2 or o != "data truth"]
+    assert all(0 <= float(r["auc"]) <= 1 for r in rows), rows   # ~100 test jets: a weak learner may be below 0.5
+    assert all(float(r["auc"]) > 0.6 for r in rows if r["tagger"] == "bdt"), rows
+    cnn = read_record(res / "metrics/jets/qg/pythia/images/cnn/all/alt_0.2/seed0.json")
+    data_test = len(np.load(res / "data/qg/alt_0.2/features/test.npz")["labels"])
+    assert cnn.cell.evaluation == "alt_0.2" and cnn.n_test == data_test
+    shard = json.loads((res / "data/qg/alt_0.2/shards/gluon_0.json").read_text())
+    assert shard["parameters"] == {"TimeShower:alphaSvalue": 0.2} and shard["events_generated"] == 800
+    medians = json.loads((res / "validation" / "qg_mismodelling.json").read_text())["medians"]
+    assert medians["alt_0.2"]["gluon"]["multiplicity"] > medians["pythia"]["gluon"]["multiplicity"]
+    assert (res / "plots" / "mismodelling_qg_pythia.png").stat().st_size > 10_000
+
+
 GOLDEN = Path(__file__).parent / "golden"
 
 

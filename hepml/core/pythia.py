@@ -44,8 +44,10 @@ def shard_seed(base_seed: int, stream: str, shard: int, variant: int = 0) -> int
     return int.from_bytes(digest[:8], "little") % 900_000_000 + 1
 
 
-def make_pythia(settings: list[str], seed: int):
-    """An initialised ``pythia8mc.Pythia`` with ``settings``, quiet output and a fixed seed."""
+def make_pythia(settings: list[str], seed: int, parameters: dict[str, float] | None = None):
+    """An initialised ``pythia8mc.Pythia`` with ``settings``, quiet output and a fixed seed;
+    ``parameters`` (``{"TimeShower:alphaSvalue": 0.16}``) set real-valued parameters, each checked to
+    exist and to lie in Pythia's allowed range."""
     import pythia8mc
 
     with _capture_stdout():
@@ -53,9 +55,38 @@ def make_pythia(settings: list[str], seed: int):
         for line in [*settings, *_QUIET, "Random:setSeed = on", f"Random:seed = {int(seed)}"]:
             if not pythia.readString(line):
                 raise ValueError(f"Pythia rejected the setting {line!r}")
+        for name, value in (parameters or {}).items():
+            set_parameter(pythia, name, value)
         if not pythia.init():
             raise RuntimeError("Pythia initialisation failed; settings:\n  " + "\n  ".join(settings))
     return pythia
+
+
+def set_parameter(pythia, name: str, value: float) -> None:
+    """Set the real-valued Pythia parameter ``name`` to ``value``; an unknown name, a value outside
+    Pythia's range (Pythia only prints an error and keeps the old value) or a non-finite value is an
+    error naming the parameter."""
+    settings = pythia.settings
+    if not settings.isParm(name):
+        raise ValueError(f"{name!r} is not a real-valued Pythia parameter (see the Pythia 8 manual's settings index)")
+    if not np.isfinite(value):
+        raise ValueError(f"Pythia parameter {name}: {value!r} is not a finite number")
+    with _capture_stdout():
+        pythia.readString(f"{name} = {float(value)!r}")
+    if settings.parm(name) != float(value):
+        raise ValueError(f"Pythia parameter {name}: {value!r} is outside its allowed range "
+                         "(Pythia refused it; the Pythia 8 manual's settings index gives the range)")
+
+
+def default_parameter(name: str) -> float:
+    """Pythia's default value of the real-valued parameter ``name``."""
+    import pythia8mc
+
+    with _capture_stdout():
+        pythia = pythia8mc.Pythia("", False)
+    if not pythia.settings.isParm(name):
+        raise ValueError(f"{name!r} is not a real-valued Pythia parameter (see the Pythia 8 manual's settings index)")
+    return float(pythia.settings.parmDefault(name))
 
 
 _MESSAGE = re.compile(r"^\s*\|\s+(\d+)\s+(.*?)\s*\|\s*$")

@@ -6,7 +6,8 @@ label is read from the outgoing parton of the hard process (status -23 after sho
 (``PDFinProcess:nQuarkIn``), so quark jets are light-quark jets as in the EnergyFlow sample.
 Jets: anti-kT R = 0.4 on all visible final-state particles; the leading jet is kept when
 ``pt_min`` < pT < ``pt_max`` and |y| < ``y_max``. Multiple interactions are off by default
-(``mpi``; the EnergyFlow sample has them on).
+(``mpi``; the EnergyFlow sample has them on). ``parameters`` set real-valued Pythia parameters
+away from their defaults: the mis-modelled "data" of ``hepml.weak.mismodelling``.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, 
     """Generate ``n_events`` events of one flavour; write the selected leading jets and the
     generation record; return the record."""
     seed = shard_seed(base_seed, f"qg/{flavour}", shard)
-    pythia = make_pythia(settings(flavour, cfg), seed)
+    pythia = make_pythia(settings(flavour, cfg), seed, cfg["parameters"])
     parts, done = [], 0
     bar = tqdm(total=n_events, desc=f"{flavour} jets", unit="ev", disable=not progress, mininterval=2)
     while done < n_events:
@@ -103,7 +104,8 @@ def generate_jet_shard(flavour: str, shard: int, n_events: int, base_seed: int, 
                            "(config key jets.generation.events_per_shard)")
     write_jets(output, jets)
     run = run_record(pythia, seed, done)
-    out = {"dataset": "qg", "process": flavour, "shard": shard, "variants": [run], "events_generated": done,
+    out = {"dataset": "qg", "process": flavour, "shard": shard, "parameters": cfg["parameters"], "variants": [run],
+           "events_generated": done,
            "events_selected": selected, "efficiency": selected / done, "sigma_mb": run["sigma_mb"],
            "sigma_err_mb": run["sigma_err_mb"]}
     write_json(record, out)

@@ -12,7 +12,10 @@ Studies (all on the same pipeline: split -> train -> score -> metrics -> tables 
 * ``parameterized``: one network with the mass as an input, trained on the training masses of a
   grid and scored at every mass of it, against a dedicated network at each mass;
 * ``systematics``: the benchmark cells, not trained again but scored on the same test-only events
-  seen through every detector variation (evaluation ``syst_<variation>``).
+  seen through every detector variation (evaluation ``syst_<variation>``);
+* ``mismodelling``: the quark/gluon taggers trained on the nominal simulation, scored on "data"
+  generated with one Pythia parameter changed (evaluation ``alt_<value>``), against the weak study's
+  CWoLa, LLP and supervised network trained on those data (source ``alt_<value>``).
 
 A cell's model section (network, recipe, BDT settings) is all its jobs are given, so changing
 one section reruns only the cells that use it.
@@ -22,11 +25,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
 from ..benchmark.generation.variations import evaluation_of, variation_names
 from ..core.records import Cell
 from ..jets.observables import OBSERVABLES
+from ..weak.mismodelled_data import alt_source
+from ..weak.tasks import decimal
 from .models import ModelSpec
 
 
@@ -45,12 +48,6 @@ def jet_cells(config: dict) -> list[Cell]:
     src = jets["source"]
     taggers = [Cell("jets", "qg", src, TAGGER_INPUTS.get(t, "observables"), t, "all") for t in jets["taggers"]]
     return taggers + [Cell("jets", "qg", src, "observables", o, "all") for o in OBSERVABLES]
-
-
-def decimal(x: float) -> str:
-    """``x`` in plain decimal digits, never an exponent (1e-05 would break the task wildcard); two
-    different floats never give the same text (the shortest repr that round-trips)."""
-    return np.format_float_positional(float(x), trim="-")
 
 
 def weak_model(config: dict) -> str:
@@ -140,7 +137,36 @@ def systematics_cells(config: dict, dataset: str) -> list[Cell]:
             for v in names]
 
 
-EVALUATION_STUDIES = ("systematics",)   # studies of cells other studies train: no training of their own
+def mismodelling_sources(config: dict) -> list[str]:
+    """The mis-modelled data samples of the quark/gluon jets (generated events only)."""
+    mis, jets = config["mismodelling"], config["jets"]
+    if not (mis["enabled"] and jets["enabled"] and jets["source"] == "pythia"):
+        return []
+    return [alt_source(v) for v in mis["values"]]
+
+
+def mismodelling_cells(config: dict) -> list[Cell]:
+    """At the nominal simulation and at every data sample: the taggers trained on the simulation
+    (the weak study's network, the jets study's configured taggers), CWoLa and LLP on that sample's
+    mixtures (f1 = weak.f1, f2 = mismodelling.f2), and (data only) the network on that sample's truth."""
+    alts = mismodelling_sources(config)
+    if not alts:
+        return []
+    mis, weak, nominal = config["mismodelling"], config["weak"], config["jets"]["source"]
+    fset, model = weak["inputs"], weak_model(config)
+    simulation = [Cell("weak", "qg", nominal, fset, model, "supervised")]
+    simulation += [Cell("jets", "qg", nominal, TAGGER_INPUTS.get(t, "observables"), t, "all") for t in mis["taggers"]]
+    mixtures = [f"{m}_{decimal(weak['f1'])}_{decimal(mis['f2'])}" for m in weak["methods"]]
+    out = []
+    for source in [nominal, *alts]:
+        data = source != nominal
+        out += [dataclasses.replace(c, evaluation=source if data else "test") for c in simulation]
+        out += [Cell("weak", "qg", source, fset, model, task) for task in mixtures]
+        out += [Cell("weak", "qg", source, fset, model, "supervised")] if data else []
+    return out
+
+
+EVALUATION_STUDIES = ("systematics", "mismodelling")   # studies of cells other studies train: no training of their own
 
 
 def trains(study: str) -> bool:
@@ -150,14 +176,18 @@ def trains(study: str) -> bool:
 
 def evaluation_study_samples(config: dict) -> list[tuple[str, str, str]]:
     """(study, dataset, source) of the studies that only evaluate other studies' cells."""
-    return [("systematics", d, config["source"]) for d in systematics_datasets(config)]
+    out = [("systematics", d, config["source"]) for d in systematics_datasets(config)]
+    return out + ([("mismodelling", "qg", config["jets"]["source"])] if mismodelling_sources(config) else [])
 
 
 def study_cells(config: dict, study: str, dataset: str, source: str) -> list[Cell]:
     """Every cell a study's tables and figure of one sample show (a learning curve ends with the
-    benchmark cell trained on every event; the systematics study evaluates the benchmark's)."""
+    benchmark cell trained on every event; the systematics study evaluates the benchmark's, the
+    mismodelling study the jets' and the weak study's)."""
     if study == "systematics":
         return systematics_cells(config, dataset) if source == config["source"] else []
+    if study == "mismodelling":
+        return mismodelling_cells(config) if (dataset, source) == ("qg", config["jets"]["source"]) else []
     cells = [c for c in all_cells(config) if (c.study, c.dataset, c.source) == (study, dataset, source)]
     if study == "learning_curve":
         cells += [c for c in benchmark_cells(config) if (c.dataset, c.source) == (dataset, source)

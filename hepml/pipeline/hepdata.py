@@ -107,9 +107,9 @@ def _reproducible_tar_gz(directory: Path, output: Path) -> None:
 
 
 def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], output: str | os.PathLike,
-                     held_out: list[float] | None = None) -> int:
+                     context: dict | None = None) -> int:
     """Write the submission of ``studies`` ({(study, dataset, source): records}) as ``output`` (.tar.gz),
-    validated; return the number of tables (``held_out``: the parameterized study's held-out masses)."""
+    validated; return the number of tables (``context``: what the studies' reports take from the config)."""
     from hepdata_lib import Submission
     from hepdata_validator.full_submission_validator import FullSubmissionValidator
 
@@ -118,7 +118,7 @@ def write_submission(studies: dict[tuple[str, str, str], list[MetricRecord]], ou
     n = 0
     for (study, dataset, source), records in studies.items():
         n += 1
-        table = reports.study_table(study, dataset, source, records, held_out)
+        table = reports.study_table(study, dataset, source, records, context)
         sub.add_table(study_table(_name(f"Table {n}: {study}, {dataset} ({source})"),
                                   f"{table.title}: the {study} study on the {dataset} sample ({source} events), mean "
                                   f"and standard deviation over seeds (the study's CSV table).", table))

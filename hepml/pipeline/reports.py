@@ -14,6 +14,7 @@ from ..core.records import MetricRecord
 from ..core.tables import Table, write_tables
 from ..jets import report as jets_report
 from ..parameterized import report as parameterized_report
+from ..weak import mismodelling as mismodelling_report
 from ..weak import report as weak_report
 from ..weak.tasks import TITLE as WEAK_TITLE
 
@@ -23,7 +24,8 @@ class StudyReport:
     """Where a study's report lives: its module (imported by name above, so the workflow's code walk
     sees it), the function making its table (one description
     for every format) ``(records, title, **context)`` and the one drawing its figure ``(records,
-    title, **context)``; its titles from (dataset, source); the context keys its functions take."""
+    title, **context)``; its titles from (dataset, source); the context keys its functions take (from
+    the config: the parameterized study's held-out masses, the mismodelling study's parameter)."""
 
     module: ModuleType
     table: str
@@ -51,6 +53,8 @@ STUDIES = {
     "systematics": StudyReport(systematics_report, "systematics_table", "shifts_figure",
                                lambda d, s: f"{d} under detector variations ({s} events)", lambda d, s: f"{d} ({s})",
                                roc_curves=False),
+    "mismodelling": StudyReport(mismodelling_report, "mismodelling_table", "auc_vs_strength_figure",
+                                lambda d, s: "Quark/gluon taggers on mis-modelled data", context=("parameter", "nominal")),
 }
 
 
@@ -64,31 +68,31 @@ def title(study: str, dataset: str, source: str) -> str:
     return study_report(study).title(dataset, source)
 
 
-def _context(report: StudyReport, held_out) -> dict:
-    given = {"held_out": list(held_out or [])}
-    return {k: given[k] for k in report.context}
+def _context(report: StudyReport, context: dict | None) -> dict:
+    missing = [k for k in report.context if k not in (context or {})]
+    if missing:
+        raise ValueError(f"the {report.table} report needs the context key {missing[0]!r} (given: {sorted(context or {})})")
+    return {k: context[k] for k in report.context}
 
 
-def study_table(study: str, dataset: str, source: str, records: list[MetricRecord],
-                held_out: list[float] | None = None) -> Table:
-    """A study's table (``held_out``: the parameterized study's held-out masses)."""
+def study_table(study: str, dataset: str, source: str, records: list[MetricRecord], context: dict | None = None) -> Table:
+    """A study's table (``context``: what its report takes from the config, :class:`StudyReport`)."""
     report = study_report(study)
     if not records:
         raise ValueError(f"no metric records for the {study} study of {dataset} ({source})")
-    return report.function(report.table)(records, report.title(dataset, source), **_context(report, held_out))
+    return report.function(report.table)(records, report.title(dataset, source), **_context(report, context))
 
 
 def write_study_tables(study: str, dataset: str, source: str, records: list[MetricRecord], csv_path, md_path,
-                       tex_path, held_out: list[float] | None = None) -> None:
+                       tex_path, context: dict | None = None) -> None:
     """A study's CSV, Markdown and LaTeX tables."""
-    write_tables(study_table(study, dataset, source, records, held_out), csv_path, md_path, tex_path)
+    write_tables(study_table(study, dataset, source, records, context), csv_path, md_path, tex_path)
 
 
-def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord],
-                 held_out: list[float] | None = None):
+def study_figure(study: str, dataset: str, source: str, records: list[MetricRecord], context: dict | None = None):
     report = study_report(study)
     figure_title = (report.figure_title or report.title)(dataset, source)
-    return report.function(report.figure)(records, figure_title, **_context(report, held_out))
+    return report.function(report.figure)(records, figure_title, **_context(report, context))
 
 
 def features_figure(dataset: str, source: str, path, half_width: float):

@@ -12,8 +12,9 @@ learns from:
 * ``param``: the signal of the training masses of the parameterized study (mass as an input),
   ``m<M>``: the signal at mass M only (a dedicated network); every background event in both.
 
-A cell is scored on its *evaluation*: ``test`` (the test split), or ``m<M>`` (the parameterized
-study: signal at mass M and every background event, the mass input set to M).
+A cell is scored on its *evaluation*: ``test`` (the test split), ``m<M>`` (the parameterized
+study: signal at mass M and every background event, the mass input set to M), or ``alt_<value>``
+(the test split of the mis-modelled data sample of that name, ``hepml.weak.mismodelling``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from ..core.config import resident_bytes
 from ..core.datasets import get_dataset
 from ..core.records import Cell, MetricRecord, Roc, write_record
 from ..core.training_data import TrainingData
+from ..weak.mismodelled_data import is_alt
 from ..weak.tasks import WEAK_TASK
 from .inputs import input_names, load_inputs, load_parameter, select_inputs
 from .models import ModelSpec, can_train_together, load_model, save_model, train_ensemble, train_model
@@ -61,7 +63,7 @@ def _load(dataset: str, feature_set: str, spec: ModelSpec, path):
 
 def evaluation_inputs(dataset: str, feature_set: str, x, y, mass, evaluation: str):
     """The events a cell is scored on (see the module docstring)."""
-    if evaluation == "test":
+    if evaluation == "test" or is_alt(evaluation):   # another sample's test part: the job reads that file
         return x, y
     from ..parameterized.masses import mass_of, select
 

@@ -12,6 +12,7 @@ from hepml.core.datasets import dataset_names, get_dataset, process_regex, sourc
 from hepml.benchmark.generation.variations import evaluation_of, variation_names
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
+from hepml.weak.mismodelled_data import SOURCE_PATTERN as ALT_SOURCE, alt_value, data_generation
 
 # Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
 os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])
@@ -27,6 +28,9 @@ DATA_DIRS = "|".join(re.escape(d) for d in (UCI_DIR, EF_DIR))
 CELLS = studies.all_cells(config)
 DATASETS = {name: get_dataset(name) for name in dataset_names()}   # the registry, hepml/core/datasets.py
 PARAM = config["parameterized"]
+MISMOD = config["mismodelling"]
+MISMOD_SOURCES = studies.mismodelling_sources(config)   # the mis-modelled quark/gluon data samples
+JET_DATASET = dataset_names("jets")[0]   # the quark/gluon jets (the registry's jets study)
 NETWORK_MODELS = "|".join(sorted(studies.network_models(config)))
 OTHER_MODELS = "|".join(sorted(studies.other_models()))
 CELL = "{study}/{dataset}/{source}/{fset}/{model}/{task}"
@@ -41,14 +45,14 @@ JOB_DETAILS = os.environ.get("HEPML_JOB_DETAILS", "") not in ("", "0")
 wildcard_constraints:
     study="|".join(STUDY_NAMES),
     dataset="|".join(DATASETS),
-    source="|".join(sources()),
+    source="|".join([*sources(), ALT_SOURCE]),
     process=process_regex(),
     part="train|val|test",
     shard=r"\d+",
     fset="[a-z_]+",
     model="[a-z][a-z0-9_]*",
     task="[a-z0-9_.]+",
-    evaluation="test|m[0-9]+",
+    evaluation=f"test|m[0-9]+|{ALT_SOURCE}",
     name=r"[A-Za-z0-9][A-Za-z0-9._-]*",
 
 
@@ -175,9 +179,12 @@ def split_sizes(w):
     return node
 
 
-def shards(dataset):
-    """The shard files (without suffix) a generated sample is merged from."""
+def shards(dataset, source="pythia"):
+    """The shard files (without suffix) a generated sample is merged from (``source``: pythia, or a
+    mis-modelled quark/gluon sample ``alt_<value>``)."""
     ds = DATASETS[dataset]
+    if source != "pythia":
+        return [f"{RESULTS}/data/{dataset}/{source}/shards/{p}_{i}" for p in ds.processes for i in range(MISMOD["shards"])]
     if ds.generates_as:   # signal at each mass point; the background of the dataset it generates as
         signal = [f"{RESULTS}/data/{dataset}/pythia/shards/{ds.processes[0]}_m{m}_{i}" for m in PARAM["masses"]
                   for i in range(PARAM["shards"])]
@@ -211,7 +218,9 @@ def generation_params(w):
         masses = higgs_masses(mass, PARAM, gen[recipe]["masses"]["h"])
         return {"sqrt_s": gen["sqrt_s"], recipe: {"masses": masses, "widths": gen[recipe]["widths"]}}
     if is_jets(w.dataset):
-        return {k: v for k, v in JETS["generation"].items() if k not in ("shards", "events_per_shard", "seed")}
+        nominal = {k: v for k, v in JETS["generation"].items() if k not in ("shards", "events_per_shard", "seed")}
+        value = alt_value(w.source)
+        return nominal if value is None else data_generation(nominal, MISMOD["parameter"], value)
     gen = config["generation"]
     out = {"sqrt_s": gen["sqrt_s"]}
     if w.process == "signal":
@@ -220,6 +229,8 @@ def generation_params(w):
 
 
 def generation_events(w):
+    if w.source != "pythia":
+        return MISMOD["events_per_shard"]
     if is_parameterized(w.dataset):
         return PARAM["events_per_shard"]
     if is_jets(w.dataset):
@@ -227,8 +238,20 @@ def generation_events(w):
     return config["generation"]["events_per_shard"][w.dataset][w.process]
 
 
-def generation_seed(dataset):
+def generation_seed(dataset, source="pythia"):
+    if source != "pythia":
+        return MISMOD["seed"]
     return JETS["generation"]["seed"] if is_jets(dataset) else config["generation"]["seed"]
+
+
+def report_context():
+    """What the studies' reports take from the config (hepml.pipeline.reports.StudyReport.context)."""
+    return {"held_out": PARAM["held_out"], "parameter": MISMOD["parameter"], "nominal": mismodelling_nominal()}
+
+
+def mismodelling_nominal():
+    """The mis-modelled parameter's value in the simulation where the config sets it (None: Pythia's default)."""
+    return JETS["generation"]["parameters"].get(MISMOD["parameter"])
 
 
 
@@ -240,7 +263,9 @@ def study_outputs(study, dataset, source):
                 if studies.trains(study) else [])
     calibration = ([f"{RESULTS}/plots/calibration/{study}_{dataset}_{source}.{e}" for e in ("png", "pdf")]
                    if studies.shows_seed_ensemble(study) else [])
-    return tables + [f"{plots}.{e}" for e in ("png", "pdf")] + training + calibration
+    validation = ([f"{RESULTS}/validation/qg_mismodelling.{e}" for e in ("md", "json", "png", "pdf")]
+                  if study == "mismodelling" else [])   # what the data's parameter does to the jets
+    return tables + [f"{plots}.{e}" for e in ("png", "pdf")] + training + calibration + validation
 
 
 def calibration_panels(study, dataset, source):

@@ -79,10 +79,11 @@ rule convert:
 
 
 rule generate:
-    """One shard of one process with Pythia 8 + FastJet (+ the detector for HIGGS/SUSY), and its record."""
+    """One shard of one process with Pythia 8 + FastJet (+ the detector for HIGGS/SUSY), and its record
+    (source alt_<value>: quark/gluon jets with mismodelling.parameter at that value)."""
     message:
-        job_message("generate {wildcards.dataset}: {params.events} {wildcards.process} events, shard {wildcards.shard}"
-                    " (Pythia 8 + FastJet)")
+        job_message("generate {wildcards.dataset} ({wildcards.source}): {params.events} {wildcards.process} events,"
+                    " shard {wildcards.shard} (Pythia 8 + FastJet)")
     priority: long_pole_first
     conda:
         ENV
@@ -90,17 +91,19 @@ rule generate:
         files=generation_files,
         code=code("scripts/generate.py"),
     output:
-        events=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.root",
-        record=f"{RESULTS}/data/{{dataset}}/pythia/shards/{{process}}_{{shard}}.json",
+        events=f"{RESULTS}/data/{{dataset}}/{{source}}/shards/{{process}}_{{shard}}.root",
+        record=f"{RESULTS}/data/{{dataset}}/{{source}}/shards/{{process}}_{{shard}}.json",
+    wildcard_constraints:
+        source=f"pythia|{ALT_SOURCE}",
     params:
         events=generation_events,
         generation=lambda w: as_json(generation_params(w)),
         detector=lambda w: as_json(config["detector"]) if not is_jets(w.dataset) else "{}",
-        seed=lambda w: generation_seed(w.dataset),
+        seed=lambda w: generation_seed(w.dataset, w.source),
     log:
-        f"{RESULTS}/logs/generate_{{dataset}}_{{process}}_{{shard}}.log",
+        f"{RESULTS}/logs/generate_{{dataset}}_{{source}}_{{process}}_{{shard}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/generate_{{dataset}}_{{process}}_{{shard}}.tsv"
+        f"{RESULTS}/benchmarks/generate_{{dataset}}_{{source}}_{{process}}_{{shard}}.tsv"
     resources:
         mem_mb=2000,
         runtime=120,
@@ -114,25 +117,27 @@ rule generate:
 rule merge:
     """All shards of a generated sample in one seeded random order, and the sample's generation record."""
     message:
-        job_message("merge the generated {wildcards.dataset} shards into one shuffled sample")
+        job_message("merge the generated {wildcards.dataset} ({wildcards.source}) shards into one shuffled sample")
     priority: long_pole_first
     conda:
         ENV
     input:
-        events=lambda w: [f"{s}.root" for s in shards(w.dataset)],
-        records=lambda w: [f"{s}.json" for s in shards(w.dataset)],
+        events=lambda w: [f"{s}.root" for s in shards(w.dataset, w.source)],
+        records=lambda w: [f"{s}.json" for s in shards(w.dataset, w.source)],
         code=code("scripts/merge.py"),
     output:
-        events=f"{RESULTS}/data/{{dataset}}/pythia/events.root",
-        record=f"{RESULTS}/data/{{dataset}}/pythia/generation.json",
+        events=f"{RESULTS}/data/{{dataset}}/{{source}}/events.root",
+        record=f"{RESULTS}/data/{{dataset}}/{{source}}/generation.json",
+    wildcard_constraints:
+        source=f"pythia|{ALT_SOURCE}",
     params:
-        seed=lambda w: generation_seed(w.dataset),
+        seed=lambda w: generation_seed(w.dataset, w.source),
         masses=lambda w: shard_masses(w.dataset),
         training_masses=lambda w: training_masses(w.dataset),
     log:
-        f"{RESULTS}/logs/merge_{{dataset}}.log",
+        f"{RESULTS}/logs/merge_{{dataset}}_{{source}}.log",
     benchmark:
-        f"{RESULTS}/benchmarks/merge_{{dataset}}.tsv"
+        f"{RESULTS}/benchmarks/merge_{{dataset}}_{{source}}.tsv"
     shell:
         "python scripts/merge.py --inputs {input.events:q} --records {input.records:q} --seed {params.seed}"
         " --masses {params.masses:q} --training-masses {params.training_masses:q}"
@@ -186,3 +191,31 @@ rule jet_features:
         f"{RESULTS}/benchmarks/jet_features_{{source}}_{{part}}.tsv"
     shell:
         "python scripts/jet_features.py --input {input.part:q} --images {params.images:q} --output {output:q} > {log:q} 2>&1"
+
+
+rule validate_mismodelling:
+    """What the mis-modelled parameter does to the quark and gluon jets: the observables' distributions
+    and medians of every data sample beside the nominal simulation's (test parts)."""
+    message:
+        job_message("validate the mis-modelled quark/gluon samples against the nominal one")
+    conda:
+        ENV
+    input:
+        features=[part_file(JET_DATASET, s, "test") for s in [JSOURCE, *MISMOD_SOURCES]],
+        code=code("scripts/mismodelling.py"),
+    output:
+        md=report(f"{RESULTS}/validation/qg_mismodelling.md", caption="../report/mismodelling.rst", category="Validation"),
+        json=f"{RESULTS}/validation/qg_mismodelling.json",
+        png=report(f"{RESULTS}/validation/qg_mismodelling.png", caption="../report/mismodelling.rst", category="Validation"),
+        pdf=f"{RESULTS}/validation/qg_mismodelling.pdf",
+    params:
+        samples=lambda w, input: [f"{s}={f}" for s, f in zip([JSOURCE, *MISMOD_SOURCES], input.features, strict=True)],
+        nominal=JSOURCE,
+        parameter=MISMOD["parameter"],
+        nominal_value=lambda w: as_json(mismodelling_nominal()),
+    log:
+        f"{RESULTS}/logs/validate_mismodelling.log",
+    shell:
+        "python scripts/mismodelling.py --samples {params.samples:q} --nominal {params.nominal:q}"
+        " --parameter {params.parameter:q} --nominal-value {params.nominal_value:q} --markdown {output.md:q} --json {output.json:q}"
+        " --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"

@@ -113,12 +113,12 @@ rule tables:
         md=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.md",
         tex=f"{RESULTS}/tables/{{study}}_{{dataset}}_{{source}}.tex",
     params:
-        held_out=as_json(PARAM["held_out"]),
+        context=as_json(report_context()),
     log:
         f"{RESULTS}/logs/tables_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py tables --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics @{input.records:q} --held-out {params.held_out:q} --csv {output.csv:q}"
+        " --source {wildcards.source} --metrics @{input.records:q} --context {params.context:q} --csv {output.csv:q}"
         " --markdown {output.md:q}"
         " --latex {output.tex:q} > {log:q} 2>&1"
 
@@ -137,12 +137,12 @@ rule plot_results:
                    category="Plots", subcategory="{study}"),
         pdf=f"{RESULTS}/plots/{{study}}_{{dataset}}_{{source}}.pdf",
     params:
-        held_out=as_json(PARAM["held_out"]),
+        context=as_json(report_context()),
     log:
         f"{RESULTS}/logs/plot_{{study}}_{{dataset}}_{{source}}.log",
     shell:
         "python scripts/report.py plot --study {wildcards.study} --dataset {wildcards.dataset}"
-        " --source {wildcards.source} --metrics @{input.records:q} --held-out {params.held_out:q}"
+        " --source {wildcards.source} --metrics @{input.records:q} --context {params.context:q}"
         " --outputs {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
@@ -209,11 +209,11 @@ rule hepdata:
     output:
         f"{RESULTS}/hepdata/submission.tar.gz",
     params:
-        held_out=as_json(PARAM["held_out"]),
+        context=as_json(report_context()),
     log:
         f"{RESULTS}/logs/hepdata.log",
     shell:
-        "python scripts/hepdata.py --studies @{input.studies:q} --held-out {params.held_out:q} --output {output:q}"
+        "python scripts/hepdata.py --studies @{input.studies:q} --context {params.context:q} --output {output:q}"
         " > {log:q} 2>&1"
 
 
