@@ -20,13 +20,13 @@ FORMAT = 1
 class Cell:
     """Where a model sits in a study: the sample, its inputs, the model and how it was trained."""
 
-    study: str          # benchmark, jets, weak, learning_curve, parameterized
+    study: str          # benchmark, jets, weak, learning_curve, parameterized (the studies that train)
     dataset: str        # higgs, susy, qg, ...
-    source: str         # pythia, uci, energyflow
+    source: str         # pythia, uci, energyflow, alt_<value> (mis-modelled quark/gluon data)
     feature_set: str    # low, high, complete, images, observables, ...
     model: str          # bdt, shallow, deep, cnn, multiplicity, ...
     task: str           # all, n<size>, cwola_<f1>_<f2>, llp_<f1>_<f2>, supervised, ...
-    evaluation: str = "test"   # the scored set: test, or e.g. a mass point of the parameterized study
+    evaluation: str = "test"   # the scored set: test, a mass point (m<M>), a detector card (syst_<card>), alt_<value>
 
     @property
     def path(self) -> str:
