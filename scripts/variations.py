@@ -1,6 +1,7 @@
 #!/usr/bin/env python
-"""Detector variations (subcommands): generate a test-only shard through every card, merge each
-card's shards, validate every card against generator truth, score a benchmark cell on every card."""
+"""Detector and generator variations (subcommands): generate a test-only shard through every card
+(or again, with a generator variation's Pythia parameters), merge each variation's shards, validate
+every variation against generator truth, score a benchmark cell on every variation."""
 import argparse
 
 from hepml.core.cli import json_arg, named_path, named_paths, run_main
@@ -8,14 +9,17 @@ from hepml.core.cli import json_arg, named_path, named_paths, run_main
 
 def generate(a):
     from hepml.benchmark.generation.shards import generate_cards_shard
-    from hepml.benchmark.generation.variations import LABEL_SUFFIX, variation_cards
+    from hepml.benchmark.generation.variations import LABEL_SUFFIX, generator_parameters, variation_cards
 
     outputs = named_path(a.outputs)
-    cards = variation_cards(a.detector, a.sources)
+    if a.variation:   # a generator variation: generated again, through the nominal card
+        cards, parameters = {a.variation: a.detector}, generator_parameters(a.generator, a.variation)
+    else:
+        cards, parameters = variation_cards(a.detector, a.sources), None
     if set(outputs) != set(cards):
         raise ValueError(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
     r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,
-                             label=a.process + LABEL_SUFFIX)
+                             label=a.process + LABEL_SUFFIX, parameters=parameters)
     print(f"{a.record}: {r['events_generated']} events generated; selected per card: {r['cards_selected']}")
 
 
@@ -36,8 +40,8 @@ def validate(a):
     from hepml.core.plotting import save
 
     shards = named_paths(a.shards)
-    reports = variation_reports(a.dataset, shards, [read_json(r) for r in a.records],
-                                variation_cards(a.detector, a.sources))
+    records = {name: [read_json(r) for r in paths] for name, paths in named_paths(a.records).items()}
+    reports = variation_reports(a.dataset, shards, records, variation_cards(a.detector, a.sources, a.generator))
     write_json(a.json, reports)
     text = variations_markdown(a.dataset, reports)
     write_text(a.markdown, text)
@@ -67,6 +71,8 @@ def main():
     g.add_argument("--generation", type=json_arg, required=True)
     g.add_argument("--detector", type=json_arg, required=True, help="JSON: the nominal detector card")
     g.add_argument("--sources", type=json_arg, required=True, help="JSON: systematics.sources")
+    g.add_argument("--generator", type=json_arg, required=True, help="JSON: systematics.generator")
+    g.add_argument("--variation", help="a generator variation (<source>_alt) to generate; default: every detector card")
     g.add_argument("--outputs", nargs="+", required=True, help="VARIATION=PATH, one per card")
     g.add_argument("--record", required=True)
     g.set_defaults(func=generate)
@@ -78,9 +84,10 @@ def main():
     v = sub.add_parser("validate", help="every card's validation report and what it shifts")
     v.add_argument("--dataset", required=True)
     v.add_argument("--shards", nargs="+", required=True, help="VARIATION=SHARD")
-    v.add_argument("--records", nargs="+", required=True)
+    v.add_argument("--records", nargs="+", required=True, help="VARIATION=RECORD, every shard's record of every variation")
     v.add_argument("--detector", type=json_arg, required=True)
     v.add_argument("--sources", type=json_arg, required=True)
+    v.add_argument("--generator", type=json_arg, required=True)
     v.add_argument("--markdown", required=True)
     v.add_argument("--json", required=True)
     v.add_argument("--plots", nargs="+", required=True)

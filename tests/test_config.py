@@ -73,6 +73,9 @@ HOSTILE = [
      r"parameterized.masses: at 300 GeV m\(H\+-\) = 200 GeV is below m\(h\) \+ m\(W\) = 205.4 GeV"),
     ({"jets": {"generation": {"pt_min": 550, "pt_max": 500}}}, r"jets.generation.pt_min: 550 is not below pt_max 500"),
     ({"jets": {"generation": {"pthat_min": 700}}}, r"jets.generation.pthat_min: 700 is not below pthat_max 650"),
+    ({"systematics": {"generator": {"jes": {"TimeShower:alphaSvalue": 0.12}}}},
+     r"systematics.generator: 'jes' is already a detector source"),
+    ({"mismodelling": {"parameter": "TimeShower:alphaSvalue; rm -rf ~"}}, r"mismodelling.parameter: .* is not allowed \(must match"),
 ]
 
 

@@ -12,7 +12,8 @@ import vector
 from hepml.benchmark.generation.detector import reconstruct, reconstruct_card
 from hepml.benchmark.generation.shards import generate_cards_shard, generate_shard
 from hepml.benchmark.generation.validation import peak_and_width
-from hepml.benchmark.generation.variations import source_pairs, variation_cards, variation_names, varied_card
+from hepml.benchmark.generation.variations import (generator_parameters, source_pairs, variation_cards, variation_names,
+                                                   varied_card)
 from hepml.core.pythia import GeneratedBatch, Particles
 from hepml.core.records import Cell, MetricRecord, Roc
 from hepml.core.significance import binned_significance, binned_significance_with_systematics
@@ -56,6 +57,12 @@ def test_variation_names_cards_and_pairs():
     assert source_pairs(cards) == {"jes": ("jes_up", "jes_down"), "btag": ("btag_up", "btag_down")}
     with pytest.raises(ValueError, match="no number 'jet.colour'"):
         varied_card(detector_card(), {"jet.colour": 0.1}, "up")
+    generator = {"tune": {"TimeShower:alphaSvalue": 0.127}}
+    names = variation_names(sources, generator)
+    assert names[-1] == "tune_alt" and source_pairs(names)["tune"] == ("tune_alt", None)
+    assert generator_parameters(generator, "tune_alt") == {"TimeShower:alphaSvalue": 0.127}
+    with pytest.raises(ValueError, match="'jes_up' is not a generator variation"):
+        generator_parameters(generator, "jes_up")
 
 
 def test_a_card_reruns_the_nominal_measurement_exactly_and_jes_scales_every_jet():
@@ -165,6 +172,41 @@ def test_significance_with_systematics_is_the_hand_built_histfactory_model():
     assert z < without
 
 
+def test_a_one_sided_generator_source_is_mirrored_as_in_a_hand_built_model():
+    """A generator variation has no down: the hand-built model mirrors it (normsys lo = 1/hi, the
+    histosys's lo shape = 2 x nominal - the up shape at the nominal total)."""
+    val_scores, val_labels = np.repeat([-0.5, 0.5, 1.5], [300, 300, 300]), np.zeros(900, int)
+
+    def events(sig, bkg):
+        s, b = np.repeat([-0.5, 0.5, 1.5], sig), np.repeat([-0.5, 0.5, 1.5], bkg)
+        return np.concatenate([s, b]), np.concatenate([np.ones(len(s), int), np.zeros(len(b), int)])
+    nominal, alt = events([20, 40, 140], [600, 250, 150]), events([24, 46, 130], [580, 270, 160])
+    z = binned_significance_with_systematics(val_scores, val_labels, nominal, {"tune": (alt, None)}, 100.0, 1000.0,
+                                             0.05, 3)
+    s, b = 0.5 * np.array([20, 40, 140.0]), np.array([600, 250, 150.0])
+    s_alt, b_alt = 0.5 * np.array([24, 46, 130.0]), np.array([580, 270, 160.0])
+    s_shape, b_shape = s_alt * 200 / 200, b_alt * 1000 / 1010
+    spec = {"channels": [{"name": "score", "samples": [
+        {"name": "signal", "data": s.tolist(), "modifiers": [
+            {"name": "mu", "type": "normfactor", "data": None},
+            {"name": "tune", "type": "normsys", "data": {"hi": 1.0, "lo": 1.0}},
+            {"name": "tune", "type": "histosys", "data": {"hi_data": s_shape.tolist(),
+                                                          "lo_data": (2 * s - s_shape).tolist()}}]},
+        {"name": "background", "data": b.tolist(), "modifiers": [
+            {"name": "bkg_norm", "type": "normsys", "data": {"hi": 1.05, "lo": 0.95}},
+            {"name": "bkg_mc_stat", "type": "staterror", "data": np.sqrt([600, 250, 150.0]).tolist()},
+            {"name": "tune", "type": "normsys", "data": {"hi": 1010 / 1000, "lo": 1000 / 1010}},
+            {"name": "tune", "type": "histosys", "data": {"hi_data": b_shape.tolist(),
+                                                          "lo_data": (2 * b - b_shape).tolist()}}]}]}]}
+    model = pyhf.Model(spec, poi_name="mu")
+    pars = model.config.suggested_init()
+    pyhf.set_backend("numpy", "scipy")
+    q0 = pyhf.infer.test_statistics.q0(0.0, model.expected_data(pars), model, pars, model.config.suggested_bounds(),
+                                       model.config.suggested_fixed())
+    assert z == pytest.approx(float(np.sqrt(q0)), rel=1e-4)
+    assert z < binned_significance(val_scores, val_labels, *nominal, 100.0, 1000.0, 0.05, 3)
+
+
 def test_no_source_or_a_source_that_changes_nothing_is_the_binned_significance():
     """No variation: the systematics model is the benchmark's binned model (computed there by a
     closed-form profile, here by pyhf's fit); a variation equal to the nominal leaves Z as it is."""
@@ -218,9 +260,11 @@ def test_the_systematics_figure_is_readable():
 
 def test_the_default_sources_are_valid_cards_of_the_default_detector():
     config = default_config()
-    cards = variation_cards(config["detector"], config["systematics"]["sources"])
-    assert list(cards) == variation_names(config["systematics"]["sources"])
-    assert len(cards) == 1 + 2 * len(config["systematics"]["sources"])
+    syst = config["systematics"]
+    cards = variation_cards(config["detector"], syst["sources"], syst["generator"])
+    assert list(cards) == variation_names(syst["sources"], syst["generator"])
+    assert len(cards) == 1 + 2 * len(syst["sources"]) + len(syst["generator"])
+    assert syst["generator"] == {"tune": {"TimeShower:alphaSvalue": 0.127}} and cards["tune_alt"] == config["detector"]
 
 
 def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
@@ -230,22 +274,31 @@ def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
     from hepml.core.atomic import read_json
     from hepml.core.plotting import plt
 
-    cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}})
-    shards, records = {n: [] for n in cards}, []
+    generator = {"fsr": {"TimeShower:alphaSvalue": 0.2}}
+    cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}}, generator)
+    detector_cards = {n: c for n, c in cards.items() if n != "fsr_alt"}
+    shards, records = {n: [] for n in cards}, {n: [] for n in cards}
     for process in ("signal", "background"):
         outputs = {n: tmp_path / f"{process}_{n}.root" for n in cards}
-        generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, cards, outputs, tmp_path / f"{process}.json",
-                             progress=False, label=f"{process}_variations")
+        generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, detector_cards, outputs,
+                             tmp_path / f"{process}.json", progress=False, label=f"{process}_variations")
+        fsr = generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, {"fsr_alt": cards["fsr_alt"]},
+                                   outputs, tmp_path / f"{process}_fsr.json", progress=False,
+                                   label=f"{process}_variations", parameters=generator["fsr"])
+        assert fsr["parameters"] == {"TimeShower:alphaSvalue": 0.2} and fsr["events_generated"] == 1200
         for n, path in outputs.items():
             shards[n].append(str(path))
-        records.append(read_json(tmp_path / f"{process}.json"))
+            records[n].append(read_json(tmp_path / (f"{process}_fsr.json" if n == "fsr_alt" else f"{process}.json")))
+    # generated again with the same seed: other showers, so other events (not the nominal file again)
+    assert read_store(shards["fsr_alt"][0])["m_bb"][:50].tolist() != read_store(shards["nominal"][0])["m_bb"][:50].tolist()
     reports = variation_reports("higgs", shards, records, cards)
     assert set(reports) == set(cards) and set(reports["nominal"]["generation"]) == {"signal", "background"}
+    assert reports["fsr_alt"]["generation"]["signal"]["events_generated"] == 1200
     median = {n: next(p["median"] for p in r["peaks"] if p["feature"] == "m_bb") for n, r in reports.items()}
     assert median["jes_up"] / median["nominal"] == pytest.approx(1.05, abs=0.02)
     assert median["jes_down"] / median["nominal"] == pytest.approx(0.95, abs=0.02)
     text = variations_markdown("higgs", reports)
-    assert "| jes_up | m_bb | signal |" in text and "| nominal | signal |" in text
+    assert "| jes_up | m_bb | signal |" in text and "| nominal | signal |" in text and "| fsr_alt | m_bb | signal |" in text
     fig = variations_figure("higgs", reports, shards)
     assert_readable(fig)
     plt.close(fig)

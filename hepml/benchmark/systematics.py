@@ -45,7 +45,11 @@ def systematics_rows(records: list[MetricRecord]) -> list[SystematicsRow]:
                   key=lambda r: (r.cell.dataset, MODEL_ORDER.get(r.cell.model, 9), FSET_ORDER.get(r.cell.feature_set, 9)))
 
 
-def _shift_column(source: str, up: str, down: str, name: str, header: str, digits: int) -> Column:
+def _shift_column(source: str, up: str, down: str | None, name: str, header: str, digits: int) -> Column:
+    """The shift of ``name`` under a source up and down (a generator source: its one variation)."""
+    if down is None:
+        return Column(f"{header} {up}", lambda r: f"{r.shift(name, up)[0]:+.{digits}f}",
+                      lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0]})
     return Column(f"{header} {source} up / down",
                   lambda r: f"{r.shift(name, up)[0]:+.{digits}f} / {r.shift(name, down)[0]:+.{digits}f}",
                   lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0], f"{name}_shift_{down}": r.shift(name, down)[0]})
@@ -76,7 +80,7 @@ def systematics_table(records: list[MetricRecord], title: str) -> Table:
         stat("Z with systematics", "z_systematics", 2, of=nominal,
              hepdata="Expected significance, binned, with the detector variations as pyhf modifiers"),
         stat(None, "z_best_threshold", 2, of=nominal, hepdata="Expected significance, best cut, nominal detector"),
-        *[_shift(n, v, label) for pair in pairs.values() for v in pair
+        *[_shift(n, v, label) for pair in pairs.values() for v in pair if v
           for n, label in (("auc", "AUC"), ("z_binned", "Z binned"), ("z_best_threshold", "Z best cut"))],
     ]
     return Table(title, columns, rows)
@@ -89,7 +93,7 @@ def shifts_figure(records: list[MetricRecord], title: str):
     from ..core.plotting import plt
 
     rows = systematics_rows(records)
-    variations = [v for pair in source_pairs(rows[0].by_variation).values() for v in pair]
+    variations = [v for pair in source_pairs(rows[0].by_variation).values() for v in pair if v]
     labels = [f"{r.cell.model} / {r.cell.feature_set}" for r in rows]
     auc = np.array([[1000 * r.shift("auc", v)[0] for v in variations] for r in rows])
     z = np.array([[100 * r.shift("z_binned", v)[0] / r.nominal.stat("z_binned")[0] for v in variations] for r in rows])

@@ -192,6 +192,11 @@ def check_semantics(config: dict) -> None:
     if lc["enabled"] and strangers:
         raise ConfigError(f"config key learning_curve.models: {strangers[0]!r} is neither one of "
                           f"{list(BUILTIN_MODELS)} nor a key of networks ({', '.join(sorted(config['networks']))})")
+    syst = config["systematics"]
+    both = sorted(set(syst["sources"]) & set(syst["generator"]))
+    if both:
+        raise ConfigError(f"config key systematics.generator: {both[0]!r} is already a detector source "
+                          "(systematics.sources); give it another name")
     par = config["parameterized"]
     if par["enabled"]:
         outside = [m for m in par["held_out"] if m not in par["masses"]]

@@ -187,17 +187,22 @@ def best_threshold_significance(val_scores: np.ndarray, val_labels: np.ndarray, 
     return float(z[0]), cut
 
 
-def systematic_modifiers(name: str, nominal: np.ndarray, up: np.ndarray, down: np.ndarray) -> list[dict]:
+def systematic_modifiers(name: str, nominal: np.ndarray, up: np.ndarray, down: np.ndarray | None) -> list[dict]:
     """One source's HistFactory modifiers for one sample, from its yields per bin with the source
     shifted up and down: a ``normsys`` (the total yield's ratios) and a ``histosys`` (the shapes
-    at the nominal total), sharing the parameter ``name``."""
-    total = float(np.sum(nominal))
-    up_total, down_total = float(np.sum(up)), float(np.sum(down))
+    at the nominal total), sharing the parameter ``name``. A one-sided source (``down`` None, a
+    generator variation) is mirrored: the normsys's lo is 1/hi, the histosys's lo shape is the
+    nominal shape minus the up shape's difference (at least 0)."""
+    nominal, up = np.asarray(nominal, float), np.asarray(up, float)
+    total, up_total = float(np.sum(nominal)), float(np.sum(up))
+    down_total = total * total / up_total if down is None and up_total > 0 else float(np.sum(down if down is not None else 0))
     if min(total, up_total, down_total) <= 0:
         raise ValueError(f"systematic {name!r}: a sample with no events in some variation")
+    up_shape = up * total / up_total
+    down_shape = np.clip(2 * nominal - up_shape, 0, None) if down is None else np.asarray(down, float) * total / down_total
     return [{"name": name, "type": "normsys", "data": {"hi": up_total / total, "lo": down_total / total}},
-            {"name": name, "type": "histosys", "data": {"hi_data": list(map(float, np.asarray(up) * total / up_total)),
-                                                        "lo_data": list(map(float, np.asarray(down) * total / down_total))}}]
+            {"name": name, "type": "histosys", "data": {"hi_data": list(map(float, up_shape)),
+                                                        "lo_data": list(map(float, down_shape))}}]
 
 
 def systematics_model(signal: np.ndarray, background: np.ndarray, background_uncertainty: float,
@@ -231,9 +236,10 @@ def binned_significance_with_systematics(val_scores: np.ndarray, val_labels: np.
                                          n_background: float, background_uncertainty: float, n_bins: int) -> float:
     """:func:`binned_significance` (with the background's MC statistics) of the ``nominal`` (scores,
     labels), with every source of ``variations`` ({source: ((up scores, labels), (down scores,
-    labels))}, the same generated events seen through a shifted detector) as a normsys and a
-    histosys on signal and background. Each variation's yields carry the nominal normalisation, so
-    a change of the selection efficiency enters as a change of the total."""
+    labels))}, the same generated events seen through a shifted detector; a generator source: (its
+    events, None), mirrored) as a normsys and a histosys on signal and background. Each variation's
+    yields carry the nominal normalisation (every variation has as many generated events), so a
+    change of the selection efficiency enters as a change of the total."""
     edges = background_quantile_edges(val_scores[val_labels == 0], n_bins)
     scores, labels = nominal
     s_counts, _ = np.histogram(scores[labels == 1], edges)
@@ -244,8 +250,8 @@ def binned_significance_with_systematics(val_scores: np.ndarray, val_labels: np.
     def yields(sample_scores, sample_labels, label, weight):
         return weight * np.histogram(sample_scores[sample_labels == label], edges)[0][keep]
 
-    sig_var = {src: tuple(yields(*v, 1, ws) for v in pair) for src, pair in variations.items()}
-    bkg_var = {src: tuple(yields(*v, 0, wb) for v in pair) for src, pair in variations.items()}
+    sig_var = {src: tuple(None if v is None else yields(*v, 1, ws) for v in pair) for src, pair in variations.items()}
+    bkg_var = {src: tuple(None if v is None else yields(*v, 0, wb) for v in pair) for src, pair in variations.items()}
     model = systematics_model(ws * s_counts[keep], wb * b_counts[keep], background_uncertainty,
                               wb * np.sqrt(b_counts[keep]), sig_var, bkg_var)
     return asimov_discovery_z(model)

@@ -12,7 +12,8 @@ Studies (all on the same pipeline: split -> train -> score -> metrics -> tables 
 * ``parameterized``: one network with the mass as an input, trained on the training masses of a
   grid and scored at every mass of it, against a dedicated network at each mass;
 * ``systematics``: the benchmark cells, not trained again but scored on the same test-only events
-  seen through every detector variation (evaluation ``syst_<variation>``);
+  seen through every detector variation, and on events generated again with Pythia parameters
+  changed (generator variations; evaluation ``syst_<variation>``);
 * ``mismodelling``: the quark/gluon taggers trained on the nominal simulation, scored on "data"
   generated with one Pythia parameter changed (evaluation ``alt_<value>``), against the weak study's
   CWoLa, LLP and supervised network trained on those data (source ``alt_<value>``).
@@ -132,7 +133,7 @@ def systematics_cells(config: dict, dataset: str) -> list[Cell]:
     (``syst_<variation>``): the benchmark's models, scored, not trained again."""
     if dataset not in systematics_datasets(config):
         return []
-    names = variation_names(config["systematics"]["sources"])
+    names = variation_names(config["systematics"]["sources"], config["systematics"]["generator"])
     return [dataclasses.replace(c, evaluation=evaluation_of(v)) for c in benchmark_cells(config) if c.dataset == dataset
             for v in names]
 

@@ -44,7 +44,8 @@ def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_pa
             if name == NOMINAL:
                 sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
                 z = binned_significance_with_systematics(
-                    val_scores, val_labels, tested[NOMINAL], {s: (tested[u], tested[d]) for s, (u, d) in pairs.items()},
+                    val_scores, val_labels, tested[NOMINAL],
+                    {s: (tested[u], tested[d] if d else None) for s, (u, d) in pairs.items()},
                     **sig, n_bins=significance["bins"])
                 record = dataclasses.replace(record, z_systematics=z)
                 log.info("%s: AUC %.4f on the nominal variation sample; Z %.2f, %.2f with %d systematic sources",

@@ -9,7 +9,8 @@ import sys
 from hepml.core.atomic import write_json, write_text
 from hepml.core.code_deps import code_files
 from hepml.core.datasets import dataset_names, get_dataset, process_regex, sources
-from hepml.benchmark.generation.variations import evaluation_of, variation_names
+from hepml.benchmark.generation.variations import (detector_variation_names, evaluation_of, generator_variation_names,
+                                                   variation_names)
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 from hepml.weak.mismodelled_data import SOURCE_PATTERN as ALT_SOURCE, alt_value, data_generation
@@ -393,7 +394,9 @@ def expected_checksums():
 
 # The systematics study's variation sample (workflow/rules/systematics.smk).
 SYST = config["systematics"]
-VARIATIONS = variation_names(SYST["sources"])
+VARIATIONS = variation_names(SYST["sources"], SYST["generator"])
+DETECTOR_VARIATIONS = detector_variation_names(SYST["sources"])   # one generation job makes them all
+GENERATOR_VARIATIONS = generator_variation_names(SYST["generator"])   # each generated again
 
 
 def variation_dir(dataset):
@@ -409,14 +412,16 @@ def variation_shards(dataset, variation):
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
 
-def variation_records(dataset):
-    return [f"{variation_dir(dataset)}/shards/{p}_{i}.json"
+def variation_records(dataset, variation):
+    """The generation records of one variation's shards (the detector cards share theirs)."""
+    suffix = f"_{variation}" if variation in GENERATOR_VARIATIONS else ""
+    return [f"{variation_dir(dataset)}/shards/{p}_{i}{suffix}.json"
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
 
-def per_variation(files):
-    """NAME=PATH for files given one per variation, in VARIATIONS order (quote each with :q)."""
-    return [f"{v}={f}" for v, f in zip(VARIATIONS, files, strict=True)]
+def per_variation(files, names=VARIATIONS):
+    """NAME=PATH for files given one per variation, in ``names`` order (quote each with :q)."""
+    return [f"{v}={f}" for v, f in zip(names, files, strict=True)]
 
 
 def named_files(files_of, dataset):

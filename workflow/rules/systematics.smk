@@ -14,19 +14,19 @@ rule generate_variations:
         files=generation_files,
         code=code("scripts/variations.py"),
     output:
-        events=expand(f"{VARIATION_DIR}/shards/{{process}}_{{shard}}_{{variation}}.root", variation=VARIATIONS,
+        events=expand(f"{VARIATION_DIR}/shards/{{process}}_{{shard}}_{{variation}}.root", variation=DETECTOR_VARIATIONS,
                       allow_missing=True),
         record=f"{VARIATION_DIR}/shards/{{process}}_{{shard}}.json",
     wildcard_constraints:
         dataset="|".join(studies.systematics_datasets(config)) or "^$",
     params:
         events=SYST["events_per_shard"],
-        n_cards=len(VARIATIONS),
+        n_cards=len(DETECTOR_VARIATIONS),
         generation=lambda w: as_json(generation_params(w)),
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
         seed=SYST["seed"],
-        outputs=lambda w, output: per_variation(output.events),
+        outputs=lambda w, output: per_variation(output.events, DETECTOR_VARIATIONS),
     log:
         f"{RESULTS}/logs/generate_variations_{{dataset}}_{{process}}_{{shard}}.log",
     benchmark:
@@ -37,8 +37,46 @@ rule generate_variations:
     shell:
         "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
         " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
-        " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q}"
+        " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q} --generator '{{}}'"
         " --outputs {params.outputs:q} --record {output.record:q} > {log:q} 2>&1"
+
+
+rule generate_generator_variation:
+    """One test-only shard of one process generated again with a generator variation's Pythia
+    parameters (same seed and size as the detector variations' shard), through the nominal card."""
+    message:
+        job_message("generate {wildcards.dataset}: {params.events} {wildcards.process} events, shard {wildcards.shard},"
+                    " generator variation {wildcards.gvariation} (Pythia 8 + FastJet)")
+    conda:
+        ENV
+    input:
+        files=generation_files,
+        code=code("scripts/variations.py"),
+    output:
+        events=f"{VARIATION_DIR}/shards/{{process}}_{{shard}}_{{gvariation}}.root",
+        record=f"{VARIATION_DIR}/shards/{{process}}_{{shard}}_{{gvariation}}.json",
+    wildcard_constraints:
+        dataset="|".join(studies.systematics_datasets(config)) or "^$",
+        gvariation="|".join(GENERATOR_VARIATIONS) or "^$",
+    params:
+        events=SYST["events_per_shard"],
+        generation=lambda w: as_json(generation_params(w)),
+        detector=as_json(config["detector"]),
+        generator=as_json(SYST["generator"]),
+        seed=SYST["seed"],
+    log:
+        f"{RESULTS}/logs/generate_variations_{{dataset}}_{{process}}_{{shard}}_{{gvariation}}.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/generate_variations_{{dataset}}_{{process}}_{{shard}}_{{gvariation}}.tsv"
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    shell:
+        "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
+        " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
+        " --generation {params.generation:q} --detector {params.detector:q} --sources '{{}}'"
+        " --generator {params.generator:q} --variation {wildcards.gvariation:q}"
+        " --outputs {wildcards.gvariation:q}={output.events:q} --record {output.record:q} > {log:q} 2>&1"
 
 
 rule merge_variations:
@@ -71,7 +109,7 @@ rule validate_variations:
         ENV
     input:
         shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
-        records=lambda w: variation_records(w.dataset),
+        records=lambda w: [f for v in VARIATIONS for f in variation_records(w.dataset, v)],
         code=code("scripts/variations.py"),
     output:
         md=report(f"{RESULTS}/validation/{{dataset}}_variations.md", caption="../report/variations.rst",
@@ -82,13 +120,16 @@ rule validate_variations:
         pdf=f"{RESULTS}/validation/{{dataset}}_variations.pdf",
     params:
         shards=lambda w: named_files(variation_shards, w.dataset),
+        records=lambda w: named_files(variation_records, w.dataset),
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
+        generator=as_json(SYST["generator"]),
     log:
         f"{RESULTS}/logs/validate_variations_{{dataset}}.log",
     shell:
         "python scripts/variations.py validate --dataset {wildcards.dataset} --shards {params.shards:q}"
-        " --records {input.records:q} --detector {params.detector:q} --sources {params.sources:q}"
+        " --records {params.records:q} --detector {params.detector:q} --sources {params.sources:q}"
+        " --generator {params.generator:q}"
         " --markdown {output.md:q} --json {output.json:q} --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 

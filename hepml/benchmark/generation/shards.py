@@ -74,11 +74,12 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
 
 def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, base_seed: int, gen: dict,
                          cards: dict[str, dict], outputs: dict[str, str | os.PathLike], record: str | os.PathLike,
-                         batch_size: int = 2000, progress: bool = True, label: str | None = None) -> dict:
+                         batch_size: int = 2000, progress: bool = True, label: str | None = None,
+                         parameters: dict[str, float] | None = None) -> dict:
     """One shard of generated events seen through several detector cards: the first card is the
     nominal one, whose random numbers every other card reuses on the same events (a variation costs
-    the detector, not Pythia); ``outputs`` gives each card's store file. The record counts the
-    events each card selects."""
+    the detector, not Pythia); ``outputs`` gives each card's store file; ``parameters``: real-valued
+    Pythia parameters changed (a generator variation). The record counts the events each card selects."""
     label = label or process
     variants = process_variants(dataset, process, gen)
     make_truth = recipe(dataset).truth
@@ -93,7 +94,7 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
             seed = shard_seed(base_seed, f"{dataset}/{label}", shard, v)
             rng = np.random.default_rng(seed)
             extra = np.random.default_rng([seed, 1])   # b-tags of jets only a varied card keeps
-            pythia = make_pythia(list(variant.settings), seed)
+            pythia = make_pythia(list(variant.settings), seed, parameters)
             n_done = 0
             for batch in generate(pythia, n, batch_size):
                 reco, shared = reconstruct_card(batch, cards[nominal], rng)
@@ -121,8 +122,10 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
         "sigma_mb": sum(r["sigma_mb"] for r in runs),
         "sigma_err_mb": math.sqrt(sum(r["sigma_err_mb"] ** 2 for r in runs)),
     }
-    if others:
+    if others or parameters:
         out["cards_selected"] = selected
+    if parameters:
+        out["parameters"] = parameters
     write_json(record, out)
     log.info("%s: %d of %d generated events selected (%.1f%%)", outputs[nominal], selected[nominal], generated,
              100 * out["efficiency"])

@@ -1,11 +1,14 @@
-"""Detector variations: the nominal card with one systematic source shifted up or down.
+"""Variations: the nominal detector card with one systematic source shifted up or down, and
+generator variations (test-only events generated again with Pythia parameters changed).
 
 A *source* (``systematics.sources`` in the config) shifts one or more numbers of the detector card
 together by a relative amount: ``{"jet.energy_scale": 0.03}`` makes ``jes_up`` (x 1.03) and
 ``jes_down`` (x 0.97). Efficiencies stay at most 1. Only numbers that change how objects are
 measured or tagged may vary, not what decides which objects exist to be smeared (cuts, cone
 sizes), so every card runs on the same random numbers (:class:`~.detector.NominalPass`); the
-config schema lists the keys that may.
+config schema lists the keys that may. A *generator* source (``systematics.generator``) is one-sided:
+``{"tune": {"TimeShower:alphaSvalue": 0.127}}`` makes ``tune_alt``, events generated again with those
+Pythia parameters and seen through the nominal card (its down shift is the mirror image of its up).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 NOMINAL = "nominal"
 DIRECTIONS = {"up": 1.0, "down": -1.0}
+ALTERNATIVE = "alt"   # the one direction of a generator source
 EVALUATION_PREFIX = "syst_"   # a cell scored on a card is evaluated as syst_<variation>
 
 
@@ -23,9 +27,28 @@ def variation_name(source: str, direction: str) -> str:
     return f"{source}_{direction}"
 
 
-def variation_names(sources: dict[str, dict[str, float]]) -> list[str]:
-    """``nominal``, then ``<source>_up`` and ``<source>_down`` for every source, in config order."""
+def variation_names(sources: dict[str, dict[str, float]], generator: dict | None = None) -> list[str]:
+    """``nominal``, then ``<source>_up`` and ``<source>_down`` for every detector source, then
+    ``<source>_alt`` for every generator source, in config order."""
+    return detector_variation_names(sources) + generator_variation_names(generator or {})
+
+
+def detector_variation_names(sources: dict[str, dict[str, float]]) -> list[str]:
+    """The variations that see the same events: ``nominal`` and each detector source up and down."""
     return [NOMINAL] + [variation_name(s, d) for s in sources for d in DIRECTIONS]
+
+
+def generator_variation_names(generator: dict[str, dict[str, float]]) -> list[str]:
+    """The variations generated again: ``<source>_alt`` for each generator source."""
+    return [variation_name(g, ALTERNATIVE) for g in generator]
+
+
+def generator_parameters(generator: dict[str, dict[str, float]], variation: str) -> dict[str, float]:
+    """The Pythia parameters of the generator variation ``variation`` (``<source>_alt``)."""
+    source, _, direction = variation.rpartition("_")
+    if direction != ALTERNATIVE or source not in generator:
+        raise ValueError(f"{variation!r} is not a generator variation of {sorted(generator)} (<source>_{ALTERNATIVE})")
+    return generator[source]
 
 
 def evaluation_of(variation: str) -> str:
@@ -55,23 +78,26 @@ def varied_card(detector: dict, shifts: dict[str, float], direction: str) -> dic
     return card
 
 
-def variation_cards(detector: dict, sources: dict[str, dict[str, float]]) -> dict[str, dict]:
-    """{variation name: its detector card}, the nominal card first."""
+def variation_cards(detector: dict, sources: dict[str, dict[str, float]], generator: dict | None = None) -> dict[str, dict]:
+    """{variation name: its detector card}, the nominal card first (a generator variation: the nominal card)."""
     cards = {NOMINAL: detector}
     for source, shifts in sources.items():
         for direction in DIRECTIONS:
             cards[variation_name(source, direction)] = varied_card(detector, shifts, direction)
+    for name in generator_variation_names(generator or {}):
+        cards[name] = detector
     return cards
 
 
-def source_pairs(names) -> dict[str, tuple[str, str]]:
-    """{source: (its up variation, its down variation)} of the variation names ``names``."""
+def source_pairs(names) -> dict[str, tuple[str, str | None]]:
+    """{source: (its up variation, its down variation)} of the variation names ``names``; a
+    generator source has one variation: (``<source>_alt``, None)."""
     pairs = {}
     for name in names:
         if name != NOMINAL:
             source, direction = name.rsplit("_", 1)
             pairs.setdefault(source, {})[direction] = name
-    return {s: (d["up"], d["down"]) for s, d in pairs.items()}
+    return {s: (d[ALTERNATIVE], None) if ALTERNATIVE in d else (d["up"], d["down"]) for s, d in pairs.items()}
 
 
 LABEL_SUFFIX = "_variations"   # a variation shard's process label: its own seed stream, apart from the training sample's
@@ -85,16 +111,19 @@ def card_record(record: dict, name: str) -> dict:
             "efficiency": selected / record["events_generated"]}
 
 
-def variation_reports(dataset: str, shards: dict[str, list[str]], records: list[dict], cards: dict[str, dict]) -> dict:
-    """{variation: the validation report of its shards (``hepml.benchmark.generation.validation``)},
-    each peak and endpoint row with the median of its feature too: on the same events, a shift of
-    the median is a steadier measure of a card's effect than a shift of the peak (a mode)."""
+def variation_reports(dataset: str, shards: dict[str, list[str]], records: dict[str, list[dict]],
+                      cards: dict[str, dict]) -> dict:
+    """{variation: the validation report of its shards (``hepml.benchmark.generation.validation``)
+    and generation records}, each peak and endpoint row with the median of its feature too: on the
+    same events, a shift of the median is a steadier measure of a card's effect than a shift of the
+    peak (a mode)."""
     from .shards import merge_records
     from .validation import load_shards, validation_report
 
     reports = {}
     for name, card in cards.items():
-        report = validation_report(dataset, shards[name], merge_records([card_record(r, name) for r in records]), card)
+        report = validation_report(dataset, shards[name], merge_records([card_record(r, name) for r in records[name]]),
+                                   card)
         samples = load_shards(shards[name])
         for row in report["peaks"]:
             values = samples[row["process"]]["events"][row["feature"]]
@@ -113,9 +142,11 @@ def variations_markdown(dataset: str, reports: dict[str, dict]) -> str:
     """What each variation changes against the nominal card: selected events per process, the
     reconstructed mass peaks (or endpoints) and the measured b-tag efficiencies."""
     nominal = reports[NOMINAL]
-    lines = [f"### Detector variations of the generated {dataset} sample", "",
+    lines = [f"### Detector and generator variations of the generated {dataset} sample", "",
              "The same generated events through every card, with the same detector random numbers: a "
-             "difference is the card's change alone. Shifts relative to the nominal card.", "",
+             "difference is the card's change alone (a generator variation, <source>_alt, is generated "
+             "again: its difference includes the statistics of other events). Shifts relative to the "
+             "nominal card.", "",
              "| variation | process | selected | shift |", "|---|---|---|---|"]
     for name, report in reports.items():
         for process, g in report["generation"].items():
@@ -167,7 +198,7 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
         nominal = quantiles(NOMINAL)
         ax.axhline(0, color="grey", lw=1)
         for colour, (source, (up, down)) in zip(colours, pairs.items()):
-            for name, style in ((up, "-"), (down, "--")):
+            for name, style in ((up, "-"), (down, "--")) if down else ((up, ":"),):
                 ax.plot(QUANTILES, 100 * (quantiles(name) / nominal - 1), color=colour, ls=style, marker=".", label=name)
         ax.set_xlabel(f"Quantile of {row['feature']}")
         ax.set_ylabel("Shift against the nominal card (%)")
