@@ -107,7 +107,7 @@ def shifts_figure(records: list[MetricRecord], title: str):
         ax.set_xticks(range(len(variations)), variations, rotation=45, ha="right")
         ax.set_yticks(range(len(rows)), labels)
         ax.minorticks_off()
-        ax.set_xlabel("Detector variation")
+        ax.set_xlabel("Variation (detector; <source>_alt: generator)")
         ax.set_ylabel("Model / features")
         ax.set_title(f"{title}: {what}", fontsize=14)
         fig.colorbar(image, ax=ax, shrink=0.8)
