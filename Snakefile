@@ -58,6 +58,7 @@ localrules:
     record_list,
     history_list,
     hepdata_list,
+    variation_list,
 
 
 rule all:

@@ -4,7 +4,7 @@
 every variation against generator truth, score a benchmark cell on every variation."""
 import argparse
 
-from hepml.core.cli import json_arg, named_path, named_paths, run_main
+from hepml.core.cli import json_arg, named_path, run_main
 
 
 def generate(a):
@@ -26,7 +26,7 @@ def generate(a):
 def merge(a):
     from hepml.core.splits import merge_shuffled
 
-    inputs, outputs = named_paths(a.inputs), named_path(a.outputs)
+    inputs, outputs = a.inputs["shards"], named_path(a.outputs)
     if set(inputs) != set(outputs):
         raise ValueError(f"--inputs names {sorted(inputs)} differ from --outputs names {sorted(outputs)}")
     for name, output in outputs.items():
@@ -39,8 +39,8 @@ def validate(a):
     from hepml.core.atomic import read_json, write_json, write_text
     from hepml.core.plotting import save
 
-    shards = named_paths(a.shards)
-    records = {name: [read_json(r) for r in paths] for name, paths in named_paths(a.records).items()}
+    shards = a.inputs["shards"]
+    records = {name: [read_json(r) for r in paths] for name, paths in a.inputs["records"].items()}
     reports = variation_reports(a.dataset, shards, records, variation_cards(a.detector, a.sources, a.generator))
     write_json(a.json, reports)
     text = variations_markdown(a.dataset, reports)
@@ -52,11 +52,11 @@ def validate(a):
 def score(a):
     from hepml.core.cli import seeds_of
     from hepml.core.records import Cell
-    from hepml.pipeline.systematics import score_variations
+    from hepml.pipeline.systematics import score_variations, variation_metric_paths
 
-    outputs = named_paths(a.metrics)
-    score_variations(Cell(**a.cell), seeds_of(a.models), a.models, a.histories, a.val, named_path(a.variations),
-                     a.significance, outputs)
+    seeds, variations = seeds_of(a.models), named_path(a.variations)
+    score_variations(Cell(**a.cell), seeds, a.models, a.histories, a.val, variations, a.significance,
+                     variation_metric_paths(a.metrics_dir, variations, seeds))
 
 
 def main():
@@ -77,14 +77,15 @@ def main():
     g.add_argument("--record", required=True)
     g.set_defaults(func=generate)
     m = sub.add_parser("merge", help="each card's shards into one shuffled store file")
-    m.add_argument("--inputs", nargs="+", required=True, help="VARIATION=SHARD, every shard of every card")
+    m.add_argument("--inputs", type=json_arg, required=True,
+                   help='JSON {"shards": {variation: its shards}}, or @file holding it')
     m.add_argument("--outputs", nargs="+", required=True, help="VARIATION=PATH")
     m.add_argument("--seed", type=int, required=True)
     m.set_defaults(func=merge)
     v = sub.add_parser("validate", help="every card's validation report and what it shifts")
     v.add_argument("--dataset", required=True)
-    v.add_argument("--shards", nargs="+", required=True, help="VARIATION=SHARD")
-    v.add_argument("--records", nargs="+", required=True, help="VARIATION=RECORD, every shard's record of every variation")
+    v.add_argument("--inputs", type=json_arg, required=True,
+                   help='JSON {"shards": {variation: its shards}, "records": {variation: their records}}, or @file')
     v.add_argument("--detector", type=json_arg, required=True)
     v.add_argument("--sources", type=json_arg, required=True)
     v.add_argument("--generator", type=json_arg, required=True)
@@ -99,7 +100,8 @@ def main():
     s.add_argument("--val", required=True, help="the nominal validation part (cut and bins are chosen on it)")
     s.add_argument("--variations", nargs="+", required=True, help="VARIATION=PATH, the nominal one among them")
     s.add_argument("--significance", type=json_arg, required=True)
-    s.add_argument("--metrics", nargs="+", required=True, help="VARIATION=PATH, one per seed in the seeds' order")
+    s.add_argument("--metrics-dir", required=True,
+                   help="the cell's metrics directory: each record goes to syst_<variation>/seed<k>.json below it")
     s.set_defaults(func=score)
     a = p.parse_args()
     a.func(a)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 
 from ..benchmark.generation.variations import NOMINAL, evaluation_of, source_pairs
 from ..core.atomic import read_json
@@ -18,6 +19,12 @@ from ..core.records import Cell, write_record
 from .steps import metric_record, predict_part, verified_model
 
 log = logging.getLogger(__name__)
+
+
+def variation_metric_paths(metrics_dir, variations, seeds: list[int]) -> dict[str, list[str]]:
+    """{variation: each seed's metric record path}: ``<metrics_dir>/syst_<variation>/seed<k>.json``,
+    the layout of every cell's records (``metrics/CELL/<evaluation>/seed<k>.json``)."""
+    return {v: [os.path.join(str(metrics_dir), evaluation_of(v), f"seed{s}.json") for s in seeds] for v in variations}
 
 
 def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_paths: list, val_path,

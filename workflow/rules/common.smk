@@ -424,6 +424,7 @@ def per_variation(files, names=VARIATIONS):
     return [f"{v}={f}" for v, f in zip(names, files, strict=True)]
 
 
-def named_files(files_of, dataset):
-    """NAME=PATH for every variation and each of its files (quote each with :q)."""
-    return [f"{v}={f}" for v in VARIATIONS for f in files_of(dataset, v)]
+def variation_inputs(dataset):
+    """{"shards": {variation: its shard files}, "records": {variation: its shards' records}}."""
+    return {"shards": {v: variation_shards(dataset, v) for v in VARIATIONS},
+            "records": {v: variation_records(dataset, v) for v in VARIATIONS}}

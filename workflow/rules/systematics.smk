@@ -79,25 +79,42 @@ rule generate_generator_variation:
         " --outputs {wildcards.gvariation:q}={output.events:q} --record {output.record:q} > {log:q} 2>&1"
 
 
-rule merge_variations:
-    """Each detector card's shards of a dataset's variation sample as one shuffled store file."""
+rule variation_list:
+    """Every variation's shard files and generation records, as JSON: the jobs read this long list
+    from a file (on the command line it passes the OS's limits at config/scale.yaml)."""
     message:
-        job_message("merge the {wildcards.dataset} variation shards, one file per detector card")
+        job_message("list the {wildcards.dataset} variation shards and records")
+    output:
+        f"{RESULTS}/lists/variations_{{dataset}}.json",
+    wildcard_constraints:
+        dataset="|".join(studies.systematics_datasets(config)) or "^$",
+    log:
+        f"{RESULTS}/logs/lists/variations_{{dataset}}.log",
+    run:
+        listed = variation_inputs(wildcards.dataset)
+        write_json(output[0], listed)
+        write_text(log[0], f"{output[0]}: {len(listed['shards'])} variations\n")
+
+
+rule merge_variations:
+    """Each variation's shards of a dataset's variation sample as one shuffled store file."""
+    message:
+        job_message("merge the {wildcards.dataset} variation shards, one file per variation")
     conda:
         ENV
     input:
+        listed=f"{RESULTS}/lists/variations_{{dataset}}.json",
         shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
         code=code("scripts/variations.py"),
     output:
         expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
     params:
-        inputs=lambda w: named_files(variation_shards, w.dataset),
         outputs=lambda w, output: per_variation(output),
         seed=SYST["seed"],
     log:
         f"{RESULTS}/logs/merge_variations_{{dataset}}.log",
     shell:
-        "python scripts/variations.py merge --inputs {params.inputs:q} --outputs {params.outputs:q} --seed {params.seed}"
+        "python scripts/variations.py merge --inputs @{input.listed:q} --outputs {params.outputs:q} --seed {params.seed}"
         " > {log:q} 2>&1"
 
 
@@ -108,6 +125,7 @@ rule validate_variations:
     conda:
         ENV
     input:
+        listed=f"{RESULTS}/lists/variations_{{dataset}}.json",
         shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
         records=lambda w: [f for v in VARIATIONS for f in variation_records(w.dataset, v)],
         code=code("scripts/variations.py"),
@@ -119,16 +137,14 @@ rule validate_variations:
                    category="Validation"),
         pdf=f"{RESULTS}/validation/{{dataset}}_variations.pdf",
     params:
-        shards=lambda w: named_files(variation_shards, w.dataset),
-        records=lambda w: named_files(variation_records, w.dataset),
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
         generator=as_json(SYST["generator"]),
     log:
         f"{RESULTS}/logs/validate_variations_{{dataset}}.log",
     shell:
-        "python scripts/variations.py validate --dataset {wildcards.dataset} --shards {params.shards:q}"
-        " --records {params.records:q} --detector {params.detector:q} --sources {params.sources:q}"
+        "python scripts/variations.py validate --dataset {wildcards.dataset} --inputs @{input.listed:q}"
+        " --detector {params.detector:q} --sources {params.sources:q}"
         " --generator {params.generator:q}"
         " --markdown {output.md:q} --json {output.json:q} --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
@@ -159,8 +175,7 @@ rule score_variations:
         cell=lambda w: as_json(vars(cell_of(w))),
         significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
         variations=lambda w, input: per_variation(input.variations),
-        metrics=lambda w, output: [f"{v}={f}" for v in VARIATIONS for f in output.metrics
-                                   if f"/{evaluation_of(v)}/" in f],
+        metrics_dir=lambda w: f"{RESULTS}/metrics/{cell_of(w).path}",
     log:
         f"{RESULTS}/logs/score/{LOG}_variations.log",
     benchmark:
@@ -168,4 +183,4 @@ rule score_variations:
     shell:
         "python scripts/variations.py score --cell {params.cell:q} --models {input.models:q}"
         " --histories {input.histories:q} --val {input.val:q} --variations {params.variations:q}"
-        " --significance {params.significance:q} --metrics {params.metrics:q} > {log:q} 2>&1"
+        " --significance {params.significance:q} --metrics-dir {params.metrics_dir:q} > {log:q} 2>&1"
