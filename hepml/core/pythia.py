@@ -67,8 +67,7 @@ def set_parameter(pythia, name: str, value: float) -> None:
     Pythia's range (Pythia only prints an error and keeps the old value) or a non-finite value is an
     error naming the parameter."""
     settings = pythia.settings
-    if not settings.isParm(name):
-        raise ValueError(f"{name!r} is not a real-valued Pythia parameter (see the Pythia 8 manual's settings index)")
+    _check_parameter(settings, name)
     if not np.isfinite(value):
         raise ValueError(f"Pythia parameter {name}: {value!r} is not a finite number")
     with _capture_stdout():
@@ -84,9 +83,13 @@ def default_parameter(name: str) -> float:
 
     with _capture_stdout():
         pythia = pythia8mc.Pythia("", False)
-    if not pythia.settings.isParm(name):
-        raise ValueError(f"{name!r} is not a real-valued Pythia parameter (see the Pythia 8 manual's settings index)")
+    _check_parameter(pythia.settings, name)
     return float(pythia.settings.parmDefault(name))
+
+
+def _check_parameter(settings, name: str) -> None:
+    if not settings.isParm(name):
+        raise ValueError(f"{name!r} is not a real-valued Pythia parameter (see the Pythia 8 manual's settings index)")
 
 
 _MESSAGE = re.compile(r"^\s*\|\s+(\d+)\s+(.*?)\s*\|\s*$")

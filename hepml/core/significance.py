@@ -195,11 +195,15 @@ def systematic_modifiers(name: str, nominal: np.ndarray, up: np.ndarray, down: n
     nominal shape minus the up shape's difference (at least 0)."""
     nominal, up = np.asarray(nominal, float), np.asarray(up, float)
     total, up_total = float(np.sum(nominal)), float(np.sum(up))
-    down_total = total * total / up_total if down is None and up_total > 0 else float(np.sum(down if down is not None else 0))
+    if down is None:   # mirrored: lo = 1/hi
+        down_total = total * total / up_total if up_total > 0 else 0.0
+    else:
+        down = np.asarray(down, float)
+        down_total = float(np.sum(down))
     if min(total, up_total, down_total) <= 0:
         raise ValueError(f"systematic {name!r}: a sample with no events in some variation")
     up_shape = up * total / up_total
-    down_shape = np.clip(2 * nominal - up_shape, 0, None) if down is None else np.asarray(down, float) * total / down_total
+    down_shape = np.clip(2 * nominal - up_shape, 0, None) if down is None else down * total / down_total
     return [{"name": name, "type": "normsys", "data": {"hi": up_total / total, "lo": down_total / total}},
             {"name": name, "type": "histosys", "data": {"hi_data": list(map(float, up_shape)),
                                                         "lo_data": list(map(float, down_shape))}}]

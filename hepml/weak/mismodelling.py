@@ -75,6 +75,11 @@ def rows(records: list[MetricRecord]) -> list[Row]:
                                       _METHOD_ORDER[r.point.trained_on], _MODEL_ORDER.get(r.point.model, 9)))
 
 
+def _value(point: Point, nominal: float) -> float:
+    """The parameter's value where ``point`` sits (``nominal`` for the simulation itself)."""
+    return nominal if point.value is None else point.value
+
+
 def _gap(r: Row) -> float | None:
     if r.reference is None or r.reference is r.summary:
         return None
@@ -87,7 +92,7 @@ def mismodelling_table(records: list[MetricRecord], title: str, parameter: str, 
     ``nominal``: the parameter's value in the simulation (None: Pythia's default)."""
     nominal = nominal_value(parameter, nominal)
     columns = [
-        key(parameter, "value", lambda r: nominal if r.point.value is None else r.point.value,
+        key(parameter, "value", lambda r: _value(r.point, nominal),
             lambda r: f"{nominal:g} (nominal)" if r.point.value is None else f"{r.point.value:g}"),
         key("tagger", "tagger", lambda r: r.point.model),
         key("trained on", "trained_on", lambda r: TRAINED_ON[r.point.trained_on]),
@@ -113,7 +118,7 @@ def auc_vs_strength_figure(records: list[MetricRecord], title: str, parameter: s
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, name in enumerate(dict.fromkeys(label(r.point) for r in table)):
         mine = [r for r in table if label(r.point) == name]
-        x = np.array([nominal if r.point.value is None else r.point.value for r in mine])
+        x = np.array([_value(r.point, nominal) for r in mine])
         auc, std = np.array([r.summary.stat("auc") for r in mine]).T
         order = np.argsort(x)
         style = styles[mine[0].point.trained_on]
@@ -139,6 +144,8 @@ def auc_vs_strength_figure(records: list[MetricRecord], title: str, parameter: s
 
 # --- what the parameter does to the jets ------------------------------------------------------
 
+FLAVOURS = (("quark", 1), ("gluon", 0))   # the jets' labels
+
 def observable_medians(samples: dict[str, dict[str, np.ndarray]], observables) -> dict:
     """{sample: {flavour: {observable: median}}} of every sample's jets (``samples``: name -> the
     arrays of a jet features file)."""
@@ -146,7 +153,7 @@ def observable_medians(samples: dict[str, dict[str, np.ndarray]], observables) -
     for name, data in samples.items():
         labels = np.asarray(data["labels"])
         out[name] = {flavour: {o: float(np.median(np.asarray(data[f"obs_{o}"])[labels == value])) for o in observables}
-                     for flavour, value in (("quark", 1), ("gluon", 0))}
+                     for flavour, value in FLAVOURS}
     return out
 
 
@@ -185,7 +192,7 @@ def observables_figure(samples: dict[str, dict[str, np.ndarray]], observables, p
     for j, o in enumerate(observables):
         every = np.concatenate([np.asarray(d[f"obs_{o}"]) for d in samples.values()])
         bins = _bins(every, o == "multiplicity")
-        for i, (flavour, value) in enumerate((("quark", 1), ("gluon", 0))):
+        for i, (flavour, value) in enumerate(FLAVOURS):
             ax = axes[i, j]
             for name, data in samples.items():
                 labels = np.asarray(data["labels"])

@@ -13,7 +13,7 @@ from hepml.benchmark.generation.variations import (detector_variation_names, eva
                                                    variation_names)
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
-from hepml.weak.mismodelled_data import SOURCE_PATTERN as ALT_SOURCE, alt_value, data_generation
+from hepml.weak.mismodelled_data import SOURCE_PATTERN as ALT_SOURCE, alt_value, data_generation, is_alt
 
 # Jobs run the scripts with the Python that runs Snakemake (e.g. the project's .venv).
 os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", os.defpath)])

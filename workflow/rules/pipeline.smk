@@ -126,7 +126,7 @@ rule score:
         models=lambda w: model_files(cell_of(w)),
         histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
         val=lambda w: part_file(w.dataset, w.source, "val"),
-        test=lambda w: part_file(w.dataset, w.evaluation if alt_value(w.evaluation) is not None else w.source, "test"),
+        test=lambda w: part_file(w.dataset, w.evaluation if is_alt(w.evaluation) else w.source, "test"),
         code=code("scripts/score.py"),
     output:
         scores=expand(SCORES, seed=SEEDS, allow_missing=True),
