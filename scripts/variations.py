@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""Detector and generator variations (subcommands): generate a test-only shard through every card
-(or again, with a generator variation's Pythia parameters), merge each variation's shards, validate
-every variation against generator truth, score a benchmark cell on every variation."""
+"""Detector, generator and shower variations (subcommands): generate a test-only shard through every
+card, the nominal one with the shower variations' weights (or again, with a generator variation's
+Pythia parameters), merge each variation's shards, validate every variation against generator
+truth, score a benchmark cell on every variation."""
 import argparse
 
 from hepml.core.cli import json_arg, named_path, run_main
@@ -12,14 +13,15 @@ def generate(a):
     from hepml.benchmark.generation.variations import LABEL_SUFFIX, generator_parameters, variation_cards
 
     outputs = named_path(a.outputs)
+    shower = None
     if a.variation:   # a generator variation: generated again, through the nominal card
         cards, parameters = {a.variation: a.detector}, generator_parameters(a.generator, a.variation)
-    else:
-        cards, parameters = variation_cards(a.detector, a.sources), None
+    else:   # the detector cards, the nominal one's events with the shower variations' weights
+        cards, parameters, shower = variation_cards(a.detector, a.sources), None, a.shower
     if set(outputs) != set(cards):
         raise ValueError(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
     r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,
-                             label=a.process + LABEL_SUFFIX, parameters=parameters)
+                             label=a.process + LABEL_SUFFIX, parameters=parameters, shower=shower)
     print(f"{a.record}: {r['events_generated']} events generated; selected per card: {r['cards_selected']}")
 
 
@@ -27,8 +29,9 @@ def merge(a):
     from hepml.core.splits import merge_shuffled
 
     inputs, outputs = a.inputs["shards"], named_path(a.outputs)
-    if set(inputs) != set(outputs):
-        raise ValueError(f"--inputs names {sorted(inputs)} differ from --outputs names {sorted(outputs)}")
+    missing = sorted(set(outputs) - set(inputs))
+    if missing:   # a shower variation has no file of its own: --inputs may name more than --outputs
+        raise ValueError(f"--outputs names {missing}, which --inputs ({sorted(inputs)}) does not")
     for name, output in outputs.items():
         print(f"{output}: {merge_shuffled(inputs[name], output, a.seed)} events")
 
@@ -41,7 +44,7 @@ def validate(a):
 
     shards = a.inputs["shards"]
     records = {name: [read_json(r) for r in paths] for name, paths in a.inputs["records"].items()}
-    reports = variation_reports(a.dataset, shards, records, variation_cards(a.detector, a.sources, a.generator))
+    reports = variation_reports(a.dataset, shards, records, variation_cards(a.detector, a.sources, a.generator, a.shower))
     write_json(a.json, reports)
     text = variations_markdown(a.dataset, reports)
     write_text(a.markdown, text)
@@ -72,6 +75,9 @@ def main():
     g.add_argument("--detector", type=json_arg, required=True, help="JSON: the nominal detector card")
     g.add_argument("--sources", type=json_arg, required=True, help="JSON: systematics.sources")
     g.add_argument("--generator", type=json_arg, required=True, help="JSON: systematics.generator")
+    g.add_argument("--shower", type=json_arg, help='JSON {"sources": systematics.shower, "settings": '
+                   "systematics.shower_settings}: the nominal card's events "
+                   "carry these variations' weights; none by default")
     g.add_argument("--variation", help="a generator variation (<source>_alt) to generate; default: every detector card")
     g.add_argument("--outputs", nargs="+", required=True, help="VARIATION=PATH, one per card")
     g.add_argument("--record", required=True)
@@ -89,6 +95,7 @@ def main():
     v.add_argument("--detector", type=json_arg, required=True)
     v.add_argument("--sources", type=json_arg, required=True)
     v.add_argument("--generator", type=json_arg, required=True)
+    v.add_argument("--shower", type=json_arg, required=True, help="JSON: systematics.shower")
     v.add_argument("--markdown", required=True)
     v.add_argument("--json", required=True)
     v.add_argument("--plots", nargs="+", required=True)

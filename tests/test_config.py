@@ -74,7 +74,10 @@ HOSTILE = [
     ({"jets": {"generation": {"pt_min": 550, "pt_max": 500}}}, r"jets.generation.pt_min: 550 is not below pt_max 500"),
     ({"jets": {"generation": {"pthat_min": 700}}}, r"jets.generation.pthat_min: 700 is not below pthat_max 650"),
     ({"systematics": {"generator": {"jes": {"TimeShower:alphaSvalue": 0.12}}}},
-     r"systematics.generator: 'jes' is already a detector source"),
+     r"systematics.generator: 'jes' is already a source of systematics.sources"),
+    ({"systematics": {"shower": {"tune": {"fsr": 2}}}}, r"systematics.shower: 'tune' is already a source of systematics.generator"),
+    ({"systematics": {"shower": {"fsr": {"fsr": 1.0}}}}, r"systematics.shower.fsr.fsr: 1.0 is .*"),
+    ({"systematics": {"shower": {"fsr": {"mpi": 2.0}}}}, r"systematics.shower.fsr: .*mpi"),
     ({"mismodelling": {"parameter": "TimeShower:alphaSvalue; rm -rf ~"}}, r"mismodelling.parameter: .* is not allowed \(must match"),
 ]
 

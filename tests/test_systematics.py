@@ -274,14 +274,16 @@ def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
     from hepml.core.atomic import read_json
     from hepml.core.plotting import plt
 
-    generator = {"fsr": {"TimeShower:alphaSvalue": 0.2}}
-    cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}}, generator)
-    detector_cards = {n: c for n, c in cards.items() if n != "fsr_alt"}
+    generator, shower = {"fsr": {"TimeShower:alphaSvalue": 0.2}}, {"scale": {"fsr": 2.0}}
+    cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}}, generator, shower)
+    detector_cards = {n: c for n, c in cards.items() if n in ("nominal", "jes_up", "jes_down")}
     shards, records = {n: [] for n in cards}, {n: [] for n in cards}
     for process in ("signal", "background"):
         outputs = {n: tmp_path / f"{process}_{n}.root" for n in cards}
+        outputs.update(scale_up=outputs["nominal"], scale_down=outputs["nominal"])   # weighted nominal events
         generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, detector_cards, outputs,
-                             tmp_path / f"{process}.json", progress=False, label=f"{process}_variations")
+                             tmp_path / f"{process}.json", progress=False, label=f"{process}_variations",
+                             shower={"sources": shower, "settings": {"fsr_pt2_min_factor": 20}})
         fsr = generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, {"fsr_alt": cards["fsr_alt"]},
                                    outputs, tmp_path / f"{process}_fsr.json", progress=False,
                                    label=f"{process}_variations", parameters=generator["fsr"])
@@ -299,6 +301,12 @@ def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
     assert median["jes_down"] / median["nominal"] == pytest.approx(0.95, abs=0.02)
     text = variations_markdown("higgs", reports)
     assert "| jes_up | m_bb | signal |" in text and "| nominal | signal |" in text and "| fsr_alt | m_bb | signal |" in text
+    # a shower variation: the nominal events weighted, their sum of weights near their number
+    weighted = reports["scale_down"]["generation"]["signal"]
+    assert weighted["events_selected"] == pytest.approx(reports["nominal"]["generation"]["signal"]["events_selected"], rel=0.3)
+    assert 0 < weighted["effective_fraction"] < 1 and reports["scale_down"]["btag"] == []
+    assert abs(median["scale_down"] / median["nominal"] - 1) < 0.1 and median["scale_down"] != median["nominal"]
+    assert "| scale_down | m_bb | signal | — |" in text and "effective fraction" in text
     fig = variations_figure("higgs", reports, shards)
     assert_readable(fig)
     plt.close(fig)

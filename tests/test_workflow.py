@@ -100,13 +100,17 @@ def test_systematics_study_outputs(e2e):
         assert float(r["z_systematics"]) <= float(r["z_binned"]) + 1e-6
         assert {f"auc_shift_{s}_{d}" for s in ("jes", "jer", "btag", "met") for d in ("up", "down")} <= set(r)
         assert "auc_shift_tune_alt" in r and "z_binned_shift_tune_alt" in r   # the generator variation, one-sided
+        assert {f"auc_shift_{s}_{d}" for s in ("fsr", "isr") for d in ("up", "down")} <= set(r)   # shower weights
     nominal = read_record(res / "metrics/benchmark/higgs/pythia/low/deep/all/syst_nominal/seed0.json")
     assert nominal.z_systematics is not None and nominal.cell.evaluation == "syst_nominal"
+    fsr = read_record(res / "metrics/benchmark/higgs/pythia/low/deep/all/syst_fsr_down/seed0.json")
+    assert fsr.n_test == nominal.n_test and fsr.auc != nominal.auc   # the same events, weighted
     report = json.loads((res / "validation" / "higgs_variations.json").read_text())
     median = {v: next(p["median"] for p in report[v]["peaks"] if p["feature"] == "m_bb") for v in report}
     assert median["jes_up"] > median["nominal"] > median["jes_down"]
     tune = json.loads((res / "data/higgs/pythia/variations/shards/signal_0_tune_alt.json").read_text())
     assert tune["parameters"] == {"TimeShower:alphaSvalue": 0.127} and "tune_alt" in report
+    assert 0 < report["fsr_down"]["generation"]["signal"]["effective_fraction"] < 1
     assert (res / "plots" / "systematics_higgs_pythia.png").stat().st_size > 10_000
 
 

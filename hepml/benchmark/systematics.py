@@ -1,6 +1,6 @@
-"""The systematics study's table and figure: how much each benchmark number moves when the detector
-differs from the one the models were trained with, and the significance with those shifts as
-pyhf modifiers."""
+"""The systematics study's table and figure: how much each benchmark number moves when the detector,
+the generator setting or the shower's scale differs from the one the models were trained with, and
+the significance with those shifts as pyhf modifiers."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def shifts_figure(records: list[MetricRecord], title: str):
         ax.set_xticks(range(len(variations)), variations, rotation=45, ha="right")
         ax.set_yticks(range(len(rows)), labels)
         ax.minorticks_off()
-        ax.set_xlabel("Variation (detector; <source>_alt: generator)")
+        ax.set_xlabel("Variation (detector card, shower weight; <source>_alt: generator setting)")
         ax.set_ylabel("Model / features")
         ax.set_title(f"{title}: {what}", fontsize=14)
         fig.colorbar(image, ax=ax, shrink=0.8)

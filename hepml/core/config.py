@@ -193,10 +193,12 @@ def check_semantics(config: dict) -> None:
         raise ConfigError(f"config key learning_curve.models: {strangers[0]!r} is neither one of "
                           f"{list(BUILTIN_MODELS)} nor a key of networks ({', '.join(sorted(config['networks']))})")
     syst = config["systematics"]
-    both = sorted(set(syst["sources"]) & set(syst["generator"]))
-    if both:
-        raise ConfigError(f"config key systematics.generator: {both[0]!r} is already a detector source "
-                          "(systematics.sources); give it another name")
+    for key, earlier in (("generator", ["sources"]), ("shower", ["sources", "generator"])):
+        for other in earlier:
+            both = sorted(set(syst[key]) & set(syst[other]))
+            if both:
+                raise ConfigError(f"config key systematics.{key}: {both[0]!r} is already a source of "
+                                  f"systematics.{other}; give it another name")
     par = config["parameterized"]
     if par["enabled"]:
         outside = [m for m in par["held_out"] if m not in par["masses"]]

@@ -20,14 +20,20 @@ def check_scores(scores: np.ndarray, labels: np.ndarray, where: str) -> None:
 
 
 def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
-                       test_labels: np.ndarray, significance: dict | None = None, where: str = "scores") -> dict:
+                       test_labels: np.ndarray, significance: dict | None = None, where: str = "scores",
+                       test_weights: np.ndarray | None = None) -> dict:
     """AUC, rejection at 50% signal efficiency and ROC on the test set; with a ``significance``
     config also the significances (tuned on validation, evaluated on test): binned with the
-    simulation's statistics (``z_binned``), binned by the paper's definition (``z_paper``), best cut."""
+    simulation's statistics (``z_binned``), binned by the paper's definition (``z_paper``), best cut.
+    ``test_weights``: one per test event (a shower variation's reweighted events; default 1)."""
     check_scores(val_scores, val_labels, f"{where} (validation)")
     check_scores(test_scores, test_labels, f"{where} (test)")
-    background_eff, signal_eff = thinned_roc(test_labels, test_scores)
-    out = {"auc": auc(test_labels, test_scores), "rejection_50": rejection_at(test_labels, test_scores, 0.5),
+    if test_weights is not None and not (len(test_weights) == len(test_scores) and np.all(np.isfinite(test_weights))):
+        raise ValueError(f"{where} (test): {len(test_weights)} event weights for {len(test_scores)} events, or some "
+                         "not finite; give one finite weight per event")
+    w = test_weights
+    background_eff, signal_eff = thinned_roc(test_labels, test_scores, weights=w)
+    out = {"auc": auc(test_labels, test_scores, w), "rejection_50": rejection_at(test_labels, test_scores, 0.5, w),
            "n_test": int(len(test_labels)), "n_background": int(np.sum(test_labels == 0)),
            "roc": {"signal_efficiency": signal_eff, "background_efficiency": background_eff}}
     if significance is not None:
@@ -36,11 +42,12 @@ def classifier_metrics(val_scores: np.ndarray, val_labels: np.ndarray, test_scor
         sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
         try:   # the cut is chosen on the validation part: name the file when it cannot be
             z_best, cut = best_threshold_significance(val_scores, val_labels, test_scores, test_labels, **sig,
-                                                      min_background_events=significance["min_background_events"])
+                                                      min_background_events=significance["min_background_events"],
+                                                      test_weights=w)
         except ValueError as err:
             raise ValueError(f"{where} (validation): {err}") from None
         binned = dict(val_scores=val_scores, val_labels=val_labels, test_scores=test_scores,
-                      test_labels=test_labels, **sig, n_bins=significance["bins"])
+                      test_labels=test_labels, **sig, n_bins=significance["bins"], test_weights=w)
         out.update(z_binned=binned_significance(**binned), z_paper=binned_significance(**binned, mc_stat=False),
                    z_best_threshold=z_best, best_threshold=cut)
     return out

@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import awkward as ak
 import numpy as np
@@ -60,6 +60,36 @@ def make_pythia(settings: list[str], seed: int, parameters: dict[str, float] | N
         if not pythia.init():
             raise RuntimeError("Pythia initialisation failed; settings:\n  " + "\n  ".join(settings))
     return pythia
+
+
+SHOWER_SCALES = ("fsr", "isr")   # the showers whose renormalisation scale a shower weight varies
+
+
+def shower_weight_settings(variations: dict[str, dict[str, float]], settings: dict[str, float]) -> list[str]:
+    """Pythia settings that compute, beside each (unweighted) event, the weight of every variation
+    of ``variations`` ({name: {"fsr" or "isr": factor of the renormalisation scale}}, the factors of
+    one name applied together), by Pythia's automated shower variations (``UncertaintyBands``);
+    ``settings``: {UncertaintyBands parameter (without the prefix): value}."""
+    groups = []
+    for name, factors in variations.items():
+        unknown = sorted(set(factors) - set(SHOWER_SCALES))
+        if unknown or not factors:
+            raise ValueError(f"shower variation {name!r}: {unknown or 'nothing'} to vary; give a factor of the "
+                             f"renormalisation scale of {' or '.join(SHOWER_SCALES)}")
+        groups.append(" ".join([name] + [f"{kind}:muRfac={float(f)!r}" for kind, f in factors.items()]))
+    return (["UncertaintyBands:doVariations = on", "UncertaintyBands:List = {" + ", ".join(groups) + "}"]
+            + [f"UncertaintyBands:{key} = {value}" for key, value in settings.items()])
+
+
+def weight_columns(pythia, names: list[str]) -> dict[str, int]:
+    """{variation name: its column in a batch's ``info.weights``} (column 0 is the event's own weight)."""
+    info = pythia.infoPython()
+    columns = {info.weightNameByIndex(i): i for i in range(1, info.numberOfWeights())}
+    missing = [n for n in names if n not in columns]
+    if missing:
+        raise ValueError(f"Pythia computes no weight named {missing[0]!r} (it has {sorted(columns)}); "
+                         "was it in UncertaintyBands:List?")
+    return {n: columns[n] for n in names}
 
 
 def set_parameter(pythia, name: str, value: float) -> None:
@@ -156,6 +186,7 @@ class GeneratedBatch:
     status: np.ndarray         # status of every record particle
     mass: np.ndarray           # generated mass of every record particle
     m_hat: np.ndarray          # invariant mass of the hard process, per event
+    weights: dict[str, np.ndarray] = field(default_factory=dict)   # per event: variation weight / own weight
 
     @property
     def n_events(self) -> int:
@@ -172,8 +203,10 @@ def _heavy_flavour(pid: np.ndarray, quark: int) -> np.ndarray:
     return (((a // 100) % 10 == quark) | ((a // 1000) % 10 == quark)) & (a > 100)
 
 
-def flatten_batch(batch) -> GeneratedBatch:
-    """Flat numpy arrays of a ``Pythia.nextBatch`` result."""
+def flatten_batch(batch, weight_columns: dict[str, int] | None = None) -> GeneratedBatch:
+    """Flat numpy arrays of a ``Pythia.nextBatch`` result, with the per-event weights of the
+    variations of ``weight_columns`` ({name: column}, :func:`weight_columns`) relative to each
+    event's own weight."""
     prt = batch.prt
     counts = ak.to_numpy(ak.num(prt.id))
     p = prt.p
@@ -191,15 +224,23 @@ def flatten_batch(batch) -> GeneratedBatch:
         c_hadrons=record[_heavy_flavour(record.pid, 4)],
         record=record, status=status, mass=_flat(prt.m),
         m_hat=ak.to_numpy(batch.info.mHat).astype(np.float64),
+        weights=_relative_weights(batch, weight_columns) if weight_columns else {},
     )
 
 
-def generate(pythia, n_events: int, batch_size: int = 2000):
-    """Yield ``GeneratedBatch``es from an initialised Pythia until ``n_events`` were generated."""
+def _relative_weights(batch, columns: dict[str, int]) -> dict[str, np.ndarray]:
+    w = np.asarray(ak.to_numpy(batch.info.weights), dtype=np.float64).reshape(len(batch.info.mHat), -1)
+    return {name: w[:, i] / w[:, 0] for name, i in columns.items()}
+
+
+def generate(pythia, n_events: int, batch_size: int = 2000, weights: list[str] | None = None):
+    """Yield ``GeneratedBatch``es from an initialised Pythia until ``n_events`` were generated, each
+    with the per-event weights of the shower variations named in ``weights``."""
+    columns = weight_columns(pythia, weights) if weights else None
     done = 0
     while done < n_events:
         n = min(batch_size, n_events - done)
         with _capture_stdout():
             batch = pythia.nextBatch(n, "skip")
         done += n
-        yield flatten_batch(batch)
+        yield flatten_batch(batch, columns)

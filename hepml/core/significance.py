@@ -125,23 +125,31 @@ def background_quantile_edges(background_scores: np.ndarray, n_bins: int) -> np.
 
 
 def expected_yields(scores: np.ndarray, labels: np.ndarray, edges: np.ndarray, n_signal: float,
-                    n_background: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                    n_background: float, weights: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Signal and background yields per bin normalised to the requested totals, and their
-    statistical uncertainties from the simulated counts (sqrt(N) scaled the same way)."""
-    s, _ = np.histogram(scores[labels == 1], edges)
-    b, _ = np.histogram(scores[labels == 0], edges)
-    ws, wb = n_signal / max(s.sum(), 1), n_background / max(b.sum(), 1)
-    return ws * s, wb * b, ws * np.sqrt(s), wb * np.sqrt(b)
+    statistical uncertainties from the simulated events (sqrt of the sum of squared weights, sqrt(N)
+    for unweighted events, scaled the same way). ``weights``: one per event (default 1)."""
+    w = np.ones(len(scores)) if weights is None else np.asarray(weights, dtype=np.float64)
+    sig, bkg = labels == 1, labels == 0
+    s, _ = np.histogram(scores[sig], edges, weights=w[sig])
+    b, _ = np.histogram(scores[bkg], edges, weights=w[bkg])
+    s2, _ = np.histogram(scores[sig], edges, weights=w[sig] ** 2)
+    b2, _ = np.histogram(scores[bkg], edges, weights=w[bkg] ** 2)
+    ws, wb = n_signal / (s.sum() if s.sum() > 0 else 1), n_background / (b.sum() if b.sum() > 0 else 1)
+    return ws * s, wb * b, ws * np.sqrt(s2), wb * np.sqrt(b2)
 
 
 def binned_significance(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
                         test_labels: np.ndarray, n_signal: float, n_background: float,
-                        background_uncertainty: float, n_bins: int, mc_stat: bool = True) -> float:
+                        background_uncertainty: float, n_bins: int, mc_stat: bool = True,
+                        test_weights: np.ndarray | None = None) -> float:
     """Expected discovery significance of the binned test-score distribution (pyhf); the bin edges
     are quantiles of the validation background scores. ``mc_stat``: the simulated background's
-    statistical uncertainty enters as a ``staterror`` (False: the paper's definition)."""
+    statistical uncertainty enters as a ``staterror`` (False: the paper's definition);
+    ``test_weights``: one per test event (default 1)."""
     edges = background_quantile_edges(val_scores[val_labels == 0], n_bins)
-    s, b, s_err, b_err = expected_yields(test_scores, test_labels, edges, n_signal, n_background)
+    s, b, s_err, b_err = expected_yields(test_scores, test_labels, edges, n_signal, n_background, test_weights)
     keep = b > 0
     return pyhf_discovery_z(s[keep], b[keep], background_uncertainty, b_err[keep] if mc_stat else None)
 
@@ -157,13 +165,25 @@ def cut_candidates(scores: np.ndarray, labels: np.ndarray, min_background_events
     return np.unique(np.quantile(bkg[: len(bkg) - min_background_events], np.linspace(0, 1, 501)))
 
 
+def _fraction_above(scores: np.ndarray, weights: np.ndarray | None, cuts: np.ndarray) -> np.ndarray:
+    """The (weighted) fraction of ``scores`` above each cut."""
+    order = np.argsort(scores, kind="stable")
+    ordered = scores[order]
+    below = np.searchsorted(ordered, cuts, side="right")
+    if weights is None:
+        return 1 - below / len(ordered)
+    cumulative = np.r_[0.0, np.cumsum(np.asarray(weights, dtype=np.float64)[order])]
+    return 1 - cumulative[below] / cumulative[-1]
+
+
 def significance_at_cuts(scores: np.ndarray, labels: np.ndarray, cuts: np.ndarray, n_signal: float,
-                         n_background: float, background_uncertainty: float) -> np.ndarray:
-    """Cowan's significance with background uncertainty for events with score > each cut."""
-    sig = np.sort(scores[labels == 1])
-    bkg = np.sort(scores[labels == 0])
-    s = n_signal * (1 - np.searchsorted(sig, cuts, side="right") / len(sig))
-    b = n_background * (1 - np.searchsorted(bkg, cuts, side="right") / len(bkg))
+                         n_background: float, background_uncertainty: float,
+                         weights: np.ndarray | None = None) -> np.ndarray:
+    """Cowan's significance with background uncertainty for events with score > each cut
+    (``weights``: one per event, default 1)."""
+    sig, bkg = labels == 1, labels == 0
+    s = n_signal * _fraction_above(scores[sig], None if weights is None else weights[sig], cuts)
+    b = n_background * _fraction_above(scores[bkg], None if weights is None else weights[bkg], cuts)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(b > 0, asimov_z_uncertainty(s, np.where(b > 0, b, 1), background_uncertainty * b), 0.0)
 
@@ -179,11 +199,13 @@ def best_cut(scores: np.ndarray, labels: np.ndarray, n_signal: float, n_backgrou
 
 def best_threshold_significance(val_scores: np.ndarray, val_labels: np.ndarray, test_scores: np.ndarray,
                                 test_labels: np.ndarray, n_signal: float, n_background: float,
-                                background_uncertainty: float, min_background_events: int) -> tuple[float, float]:
-    """Significance on the test set at the cut that is best on the validation set; (Z, cut)."""
+                                background_uncertainty: float, min_background_events: int,
+                                test_weights: np.ndarray | None = None) -> tuple[float, float]:
+    """Significance on the test set (``test_weights``: one per event, default 1) at the cut that is
+    best on the validation set; (Z, cut)."""
     cut, _ = best_cut(val_scores, val_labels, n_signal, n_background, background_uncertainty, min_background_events)
     z = significance_at_cuts(test_scores, test_labels, np.array([cut]), n_signal, n_background,
-                             background_uncertainty)
+                             background_uncertainty, test_weights)
     return float(z[0]), cut
 
 
@@ -239,11 +261,12 @@ def binned_significance_with_systematics(val_scores: np.ndarray, val_labels: np.
                                          variations: dict[str, tuple[tuple, tuple]], n_signal: float,
                                          n_background: float, background_uncertainty: float, n_bins: int) -> float:
     """:func:`binned_significance` (with the background's MC statistics) of the ``nominal`` (scores,
-    labels), with every source of ``variations`` ({source: ((up scores, labels), (down scores,
-    labels))}, the same generated events seen through a shifted detector; a generator source: (its
-    events, None), mirrored) as a normsys and a histosys on signal and background. Each variation's
-    yields carry the nominal normalisation (every variation has as many generated events), so a
-    change of the selection efficiency enters as a change of the total."""
+    labels), with every source of ``variations`` ({source: ((up scores, labels[, weights]), (down
+    scores, labels[, weights]))}: the same generated events seen through a shifted detector, or
+    reweighted by a shower variation; a generator source: (its events, None), mirrored) as a normsys
+    and a histosys on signal and background. Each variation's yields carry the nominal
+    normalisation (every variation has as many generated events; a shower variation's weights have
+    mean 1 over them), so a change of the selection efficiency enters as a change of the total."""
     edges = background_quantile_edges(val_scores[val_labels == 0], n_bins)
     scores, labels = nominal
     s_counts, _ = np.histogram(scores[labels == 1], edges)
@@ -251,11 +274,12 @@ def binned_significance_with_systematics(val_scores: np.ndarray, val_labels: np.
     ws, wb = n_signal / max(s_counts.sum(), 1), n_background / max(b_counts.sum(), 1)
     keep = b_counts > 0
 
-    def yields(sample_scores, sample_labels, label, weight):
-        return weight * np.histogram(sample_scores[sample_labels == label], edges)[0][keep]
+    def yields(label, scale, sample_scores, sample_labels, weights=None):
+        chosen = sample_labels == label
+        return scale * np.histogram(sample_scores[chosen], edges, weights=None if weights is None else weights[chosen])[0][keep]
 
-    sig_var = {src: tuple(None if v is None else yields(*v, 1, ws) for v in pair) for src, pair in variations.items()}
-    bkg_var = {src: tuple(None if v is None else yields(*v, 0, wb) for v in pair) for src, pair in variations.items()}
+    sig_var = {src: tuple(None if v is None else yields(1, ws, *v) for v in pair) for src, pair in variations.items()}
+    bkg_var = {src: tuple(None if v is None else yields(0, wb, *v) for v in pair) for src, pair in variations.items()}
     model = systematics_model(ws * s_counts[keep], wb * b_counts[keep], background_uncertainty,
                               wb * np.sqrt(b_counts[keep]), sig_var, bkg_var)
     return asimov_discovery_z(model)

@@ -225,6 +225,16 @@ def n_entries(path: str | os.PathLike, tree: str = TREE) -> int:
         return _tree(f, path, tree).num_entries
 
 
+def store_columns(path: str | os.PathLike, tree: str = TREE) -> list[str]:
+    """The column names of ``tree``, in the order written."""
+    path = Path(path)
+    with _open(path) as f:
+        record = _meta(f, path)["trees"].get(tree)
+    if record is None:
+        raise StoreError(f"{path}: no '{tree}' tree (is this a hepml store file?)")
+    return list(record["checksums"])
+
+
 def _read_chunk(t, path: Path, columns: list[str], jagged: dict[str, list[str]], start: int, stop: int) -> dict:
     branches = [c for c in columns if c not in jagged] + [f"{c}_{f}" for c in jagged for f in jagged[c]]
     try:

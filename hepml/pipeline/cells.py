@@ -133,7 +133,8 @@ def systematics_cells(config: dict, dataset: str) -> list[Cell]:
     (``syst_<variation>``): the benchmark's models, scored, not trained again."""
     if dataset not in systematics_datasets(config):
         return []
-    names = variation_names(config["systematics"]["sources"], config["systematics"]["generator"])
+    syst = config["systematics"]
+    names = variation_names(syst["sources"], syst["generator"], syst["shower"])
     return [dataclasses.replace(c, evaluation=evaluation_of(v)) for c in benchmark_cells(config) if c.dataset == dataset
             for v in names]
 

@@ -51,7 +51,7 @@ STUDIES = {
     "weak": StudyReport(weak_report, "weak_table", "auc_vs_gap_figure",
                         lambda d, s: WEAK_TITLE),
     "systematics": StudyReport(systematics_report, "systematics_table", "shifts_figure",
-                               lambda d, s: f"{d} under detector variations ({s} events)", lambda d, s: f"{d} ({s})",
+                               lambda d, s: f"{d} under detector, generator and shower variations ({s} events)", lambda d, s: f"{d} ({s})",
                                roc_curves=False),
     "mismodelling": StudyReport(mismodelling_report, "mismodelling_table", "auc_vs_strength_figure",
                                 lambda d, s: "Quark/gluon taggers on mis-modelled data", context=("parameter", "nominal")),

@@ -249,7 +249,7 @@ def metric_record(cell: Cell, seed: int | None, scores: dict, significance: dict
     from ..core.metrics import classifier_metrics
 
     m = classifier_metrics(scores["val_scores"], scores["val_labels"], scores["test_scores"], scores["test_labels"],
-                           significance, where)   # named as the record's fields
+                           significance, where, scores.get("test_weights"))   # named as the record's fields
     return MetricRecord(cell=cell, seed=seed, roc=Roc(**m.pop("roc")), train_events=train_events, **m)
 
 

@@ -9,8 +9,8 @@ import sys
 from hepml.core.atomic import write_json, write_text
 from hepml.core.code_deps import code_files
 from hepml.core.datasets import dataset_names, get_dataset, process_regex, sources
-from hepml.benchmark.generation.variations import (detector_variation_names, evaluation_of, generator_variation_names,
-                                                   variation_names)
+from hepml.benchmark.generation.variations import (NOMINAL, detector_variation_names, evaluation_of,
+                                                   generator_variation_names, shower_variation_names, variation_names)
 from hepml.pipeline import cells as studies
 from hepml.pipeline.models import spec_json
 from hepml.weak.mismodelled_data import SOURCE_PATTERN as ALT_SOURCE, alt_value, data_generation, is_alt
@@ -394,9 +394,11 @@ def expected_checksums():
 
 # The systematics study's variation sample (workflow/rules/systematics.smk).
 SYST = config["systematics"]
-VARIATIONS = variation_names(SYST["sources"], SYST["generator"])
+VARIATIONS = variation_names(SYST["sources"], SYST["generator"], SYST["shower"])
 DETECTOR_VARIATIONS = detector_variation_names(SYST["sources"])   # one generation job makes them all
 GENERATOR_VARIATIONS = generator_variation_names(SYST["generator"])   # each generated again
+SHOWER_VARIATIONS = shower_variation_names(SYST["shower"])   # the nominal card's events, weighted
+FILE_VARIATIONS = DETECTOR_VARIATIONS + GENERATOR_VARIATIONS   # those with events files of their own
 
 
 def variation_dir(dataset):
@@ -406,8 +408,15 @@ def variation_dir(dataset):
 VARIATION_DIR = variation_dir("{dataset}")
 
 
+def variation_file(dataset, variation):
+    """The merged events of a variation (a shower variation: the nominal card's, weighted)."""
+    return f"{variation_dir(dataset)}/{NOMINAL if variation in SHOWER_VARIATIONS else variation}.root"
+
+
 def variation_shards(dataset, variation):
-    """The shard files of one card of a dataset's variation sample (signal and background)."""
+    """The shard files of one card of a dataset's variation sample (signal and background; a shower
+    variation: the nominal card's)."""
+    variation = NOMINAL if variation in SHOWER_VARIATIONS else variation
     return [f"{variation_dir(dataset)}/shards/{p}_{i}_{variation}.root"
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
@@ -419,7 +428,7 @@ def variation_records(dataset, variation):
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
 
-def per_variation(files, names=VARIATIONS):
+def per_variation(files, names=FILE_VARIATIONS):
     """NAME=PATH for files given one per variation, in ``names`` order (quote each with :q)."""
     return [f"{v}={f}" for v, f in zip(names, files, strict=True)]
 

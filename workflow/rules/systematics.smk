@@ -1,13 +1,15 @@
 # The systematics study: test-only events generated once per benchmark dataset and seen through
-# every detector card (the nominal one and each source shifted up and down), validated like the
-# nominal sample, and every benchmark model scored on each card's events.
+# every detector card (the nominal one and each source shifted up and down; the nominal card's
+# events carry the shower variations' weights), validated like the nominal sample, and every
+# benchmark model scored on each variation's events.
 
 
 rule generate_variations:
-    """One test-only shard of one process through every detector card, on the same events and detector random numbers."""
+    """One test-only shard of one process through every detector card, on the same events and detector
+    random numbers; the nominal card's events with every shower variation's weight."""
     message:
         job_message("generate {wildcards.dataset}: {params.events} {wildcards.process} events, shard {wildcards.shard},"
-                    " through {params.n_cards} detector cards (Pythia 8 + FastJet)")
+                    " through {params.n_cards} detector cards, with {params.n_weights} shower weights (Pythia 8 + FastJet)")
     conda:
         ENV
     input:
@@ -22,9 +24,11 @@ rule generate_variations:
     params:
         events=SYST["events_per_shard"],
         n_cards=len(DETECTOR_VARIATIONS),
+        n_weights=len(SHOWER_VARIATIONS),
         generation=lambda w: as_json(generation_params(w)),
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
+        shower=as_json({"sources": SYST["shower"], "settings": SYST["shower_settings"]}),
         seed=SYST["seed"],
         outputs=lambda w, output: per_variation(output.events, DETECTOR_VARIATIONS),
     log:
@@ -38,7 +42,7 @@ rule generate_variations:
         "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
         " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
         " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q} --generator '{{}}'"
-        " --outputs {params.outputs:q} --record {output.record:q} > {log:q} 2>&1"
+        " --shower {params.shower:q} --outputs {params.outputs:q} --record {output.record:q} > {log:q} 2>&1"
 
 
 rule generate_generator_variation:
@@ -104,10 +108,10 @@ rule merge_variations:
         ENV
     input:
         listed=f"{RESULTS}/lists/variations_{{dataset}}.json",
-        shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
+        shards=lambda w: [f for v in FILE_VARIATIONS for f in variation_shards(w.dataset, v)],
         code=code("scripts/variations.py"),
     output:
-        expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
+        expand(f"{VARIATION_DIR}/{{variation}}.root", variation=FILE_VARIATIONS, allow_missing=True),
     params:
         outputs=lambda w, output: per_variation(output),
         seed=SYST["seed"],
@@ -121,13 +125,13 @@ rule merge_variations:
 rule validate_variations:
     """Every detector card's validation report, and what each variation shifts against the nominal card."""
     message:
-        job_message("validate the {wildcards.dataset} detector variations against generator truth")
+        job_message("validate the {wildcards.dataset} variations (detector, generator, shower) against generator truth")
     conda:
         ENV
     input:
         listed=f"{RESULTS}/lists/variations_{{dataset}}.json",
-        shards=lambda w: [f for v in VARIATIONS for f in variation_shards(w.dataset, v)],
-        records=lambda w: [f for v in VARIATIONS for f in variation_records(w.dataset, v)],
+        shards=lambda w: [f for v in FILE_VARIATIONS for f in variation_shards(w.dataset, v)],
+        records=lambda w: [f for v in FILE_VARIATIONS for f in variation_records(w.dataset, v)],
         code=code("scripts/variations.py"),
     output:
         md=report(f"{RESULTS}/validation/{{dataset}}_variations.md", caption="../report/variations.rst",
@@ -140,12 +144,13 @@ rule validate_variations:
         detector=as_json(config["detector"]),
         sources=as_json(SYST["sources"]),
         generator=as_json(SYST["generator"]),
+        shower=as_json(SYST["shower"]),
     log:
         f"{RESULTS}/logs/validate_variations_{{dataset}}.log",
     shell:
         "python scripts/variations.py validate --dataset {wildcards.dataset} --inputs @{input.listed:q}"
         " --detector {params.detector:q} --sources {params.sources:q}"
-        " --generator {params.generator:q}"
+        " --generator {params.generator:q} --shower {params.shower:q}"
         " --markdown {output.md:q} --json {output.json:q} --plots {output.png:q} {output.pdf:q} > {log:q} 2>&1"
 
 
@@ -154,14 +159,14 @@ rule score_variations:
     seed, the nominal one with the significance that has the variations as pyhf modifiers."""
     message:
         job_message("score {wildcards.dataset} ({wildcards.source}), {wildcards.fset} features, {wildcards.model}"
-                    " on {params.n_cards} detector variations; seeds {SEEDS}")
+                    " on {params.n_cards} variations; seeds {SEEDS}")
     conda:
         ENV
     input:
         models=lambda w: model_files(cell_of(w)),
         histories=expand(HISTORIES, seed=SEEDS, allow_missing=True),
         val=lambda w: part_file(w.dataset, w.source, "val"),
-        variations=expand(f"{VARIATION_DIR}/{{variation}}.root", variation=VARIATIONS, allow_missing=True),
+        variations=expand(f"{VARIATION_DIR}/{{variation}}.root", variation=FILE_VARIATIONS, allow_missing=True),
         code=code("scripts/variations.py"),
     output:
         metrics=expand(f"{RESULTS}/metrics/{CELL}/{{evaluation}}/seed{{seed}}.json",
@@ -174,7 +179,7 @@ rule score_variations:
         n_cards=len(VARIATIONS),
         cell=lambda w: as_json(vars(cell_of(w))),
         significance=lambda w: as_json(studies.significance_config(config, cell_of(w))),
-        variations=lambda w, input: per_variation(input.variations),
+        variations=lambda w: [f"{v}={variation_file(w.dataset, v)}" for v in VARIATIONS],
         metrics_dir=lambda w: f"{RESULTS}/metrics/{cell_of(w).path}",
     log:
         f"{RESULTS}/logs/score/{LOG}_variations.log",

@@ -20,11 +20,12 @@ from tqdm.auto import tqdm
 
 from ...core.atomic import write_json
 from ...core.datasets import LABEL, get_dataset
-from ...core.pythia import generate, make_pythia, run_record, shard_seed
+from ...core.pythia import generate, make_pythia, run_record, shard_seed, shower_weight_settings
 from ...core.store import StoreWriter
 from . import ragged
 from .detector import Reco, reconstruct_card
 from .recipes import process_variants, recipe
+from .shower_weights import WeightTally, shower_variations, uncertainty_bands
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,12 @@ def _select(reco: Reco, keep: np.ndarray) -> Reco:
                 reco.met_true_px[keep], reco.met_true_py[keep])
 
 
-def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector: dict) -> dict[str, dict]:
-    """The four trees' columns for the selected events of one batch."""
+def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector: dict,
+                  keep: np.ndarray | None = None) -> dict[str, dict]:
+    """The four trees' columns for the selected events of one batch (``keep``: the selection, when
+    already known)."""
     r = recipe(dataset)
-    keep = r.selection(reco, detector)
+    keep = r.selection(reco, detector) if keep is None else keep
     sel = _select(reco, keep)
     cols = r.features(sel)
     bad = [c for c, v in cols.items() if not np.all(np.isfinite(v))]
@@ -75,17 +78,23 @@ def generate_shard(dataset: str, process: str, shard: int, n_events: int, base_s
 def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, base_seed: int, gen: dict,
                          cards: dict[str, dict], outputs: dict[str, str | os.PathLike], record: str | os.PathLike,
                          batch_size: int = 2000, progress: bool = True, label: str | None = None,
-                         parameters: dict[str, float] | None = None) -> dict:
+                         parameters: dict[str, float] | None = None, shower: dict | None = None) -> dict:
     """One shard of generated events seen through several detector cards: the first card is the
     nominal one, whose random numbers every other card reuses on the same events (a variation costs
     the detector, not Pythia); ``outputs`` gives each card's store file; ``parameters``: real-valued
-    Pythia parameters changed (a generator variation). The record counts the events each card selects."""
+    Pythia parameters changed (a generator variation); ``shower``: {"sources": systematics.shower,
+    "settings": systematics.shower_settings}, whose variations' per-event weights the nominal
+    card's events carry (``hepml.benchmark.generation.shower_weights``). The record counts the
+    events each card selects."""
     label = label or process
     variants = process_variants(dataset, process, gen)
     make_truth = recipe(dataset).truth
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
     runs, generated = [], 0
     nominal, *others = cards
+    variations = shower_variations(shower["sources"]) if shower else {}
+    extra_settings = shower_weight_settings(variations, uncertainty_bands(shower["settings"])) if variations else []
+    tally = WeightTally(list(variations))
     bar = tqdm(total=n_events, desc=f"{dataset} {process} shard {shard}", unit="ev", disable=not progress,
                mininterval=2)
     with contextlib.ExitStack() as stack:
@@ -94,20 +103,28 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
             seed = shard_seed(base_seed, f"{dataset}/{label}", shard, v)
             rng = np.random.default_rng(seed)
             extra = np.random.default_rng([seed, 1])   # b-tags of jets only a varied card keeps
-            pythia = make_pythia(list(variant.settings), seed, parameters)
+            pythia = make_pythia(list(variant.settings) + extra_settings, seed, parameters)
             n_done = 0
-            for batch in generate(pythia, n, batch_size):
+            for batch in generate(pythia, n, batch_size, list(variations)):
                 reco, shared = reconstruct_card(batch, cards[nominal], rng)
                 truth = make_truth(batch, variant)
                 for name in cards:
                     if name != nominal:
                         reco = reconstruct_card(batch, cards[name], extra, shared)[0]
-                    for tree, data in _batch_output(dataset, process, reco, truth, cards[name]).items():
+                    keep = recipe(dataset).selection(reco, cards[name])
+                    out = _batch_output(dataset, process, reco, truth, cards[name], keep)
+                    if name == nominal and variations:   # its events wait for the weights' normalisation
+                        tally.add_generated(batch.weights)
+                        tally.hold(out.pop("events"), batch.weights, keep)
+                    for tree, data in out.items():
                         writers[name].extend(data, tree)
                 n_done += batch.n_events
                 bar.update(batch.n_events)
             runs.append(run_record(pythia, seed, n_done))
             generated += n_done
+        weighted = tally.normalised_events() if variations else {}
+        if weighted:
+            writers[nominal].extend(weighted)
         selected = {name: w.n_events for name, w in writers.items()}
         if selected[nominal] == 0:
             key = ("parameterized.events_per_shard" if label != process
@@ -126,6 +143,8 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
         out["cards_selected"] = selected
     if parameters:
         out["parameters"] = parameters
+    if variations:
+        out["shower_weights"] = {"variations": variations, "settings": shower["settings"], "weights": tally.summary(weighted)}
     write_json(record, out)
     log.info("%s: %d of %d generated events selected (%.1f%%)", outputs[nominal], selected[nominal], generated,
              100 * out["efficiency"])

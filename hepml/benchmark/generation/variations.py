@@ -9,6 +9,8 @@ sizes), so every card runs on the same random numbers (:class:`~.detector.Nomina
 config schema lists the keys that may. A *generator* source (``systematics.generator``) is one-sided:
 ``{"tune": {"TimeShower:alphaSvalue": 0.127}}`` makes ``tune_alt``, events generated again with those
 Pythia parameters and seen through the nominal card (its down shift is the mirror image of its up).
+A *shower* source (``systematics.shower``) makes ``<source>_up`` and ``<source>_down`` of the
+nominal card's events, each event weighted (``hepml.benchmark.generation.shower_weights``).
 """
 
 from __future__ import annotations
@@ -27,10 +29,17 @@ def variation_name(source: str, direction: str) -> str:
     return f"{source}_{direction}"
 
 
-def variation_names(sources: dict[str, dict[str, float]], generator: dict | None = None) -> list[str]:
+def variation_names(sources: dict[str, dict[str, float]], generator: dict | None = None,
+                    shower: dict | None = None) -> list[str]:
     """``nominal``, then ``<source>_up`` and ``<source>_down`` for every detector source, then
-    ``<source>_alt`` for every generator source, in config order."""
-    return detector_variation_names(sources) + generator_variation_names(generator or {})
+    ``<source>_alt`` for every generator source, then ``<source>_up`` and ``<source>_down`` for
+    every shower source, in config order."""
+    return detector_variation_names(sources) + generator_variation_names(generator or {}) + shower_variation_names(shower or {})
+
+
+def shower_variation_names(shower: dict[str, dict[str, float]]) -> list[str]:
+    """The variations that reweight the nominal card's events: each shower source up and down."""
+    return [variation_name(s, d) for s in shower for d in DIRECTIONS]
 
 
 def detector_variation_names(sources: dict[str, dict[str, float]]) -> list[str]:
@@ -78,13 +87,15 @@ def varied_card(detector: dict, shifts: dict[str, float], direction: str) -> dic
     return card
 
 
-def variation_cards(detector: dict, sources: dict[str, dict[str, float]], generator: dict | None = None) -> dict[str, dict]:
-    """{variation name: its detector card}, the nominal card first (a generator variation: the nominal card)."""
+def variation_cards(detector: dict, sources: dict[str, dict[str, float]], generator: dict | None = None,
+                    shower: dict | None = None) -> dict[str, dict]:
+    """{variation name: its detector card}, the nominal card first (a generator or shower variation:
+    the nominal card)."""
     cards = {NOMINAL: detector}
     for source, shifts in sources.items():
         for direction in DIRECTIONS:
             cards[variation_name(source, direction)] = varied_card(detector, shifts, direction)
-    for name in generator_variation_names(generator or {}):
+    for name in generator_variation_names(generator or {}) + shower_variation_names(shower or {}):
         cards[name] = detector
     return cards
 
@@ -116,20 +127,46 @@ def variation_reports(dataset: str, shards: dict[str, list[str]], records: dict[
     """{variation: the validation report of its shards (``hepml.benchmark.generation.validation``)
     and generation records}, each peak and endpoint row with the median of its feature too: on the
     same events, a shift of the median is a steadier measure of a card's effect than a shift of the
-    peak (a mode)."""
+    peak (a mode). A shower variation (its shards are the nominal card's, with its weights) reports
+    the weighted medians, each process's sum of weights as its selected events and their effective
+    fraction; its peaks (modes) and b-tag efficiencies are not measured (nan and none)."""
     from .shards import merge_records
+    from .shower_weights import event_weights
     from .validation import load_shards, validation_report
 
     reports = {}
     for name, card in cards.items():
+        samples = load_shards(shards[name])
+        weights = {p: event_weights(s["events"], name) for p, s in samples.items()}
+        if any(w is not None for w in weights.values()):
+            reports[name] = _weighted_report(reports[NOMINAL], samples, weights)
+            continue
         report = validation_report(dataset, shards[name], merge_records([card_record(r, name) for r in records[name]]),
                                    card)
-        samples = load_shards(shards[name])
         for row in report["peaks"]:
             values = samples[row["process"]]["events"][row["feature"]]
             row["median"] = float(np.median(values[np.isfinite(values)]))
         reports[name] = report
     return reports
+
+
+def _weighted_report(nominal: dict, samples: dict, weights: dict) -> dict:
+    """A shower variation's report: the nominal one's rows with weighted medians and totals."""
+    from .shower_weights import effective_fraction, weighted_quantile
+
+    report = copy.deepcopy(nominal)
+    for process, g in report["generation"].items():
+        w = weights[process]
+        g["events_selected"] = float(np.sum(w))
+        g["efficiency"] = g["events_selected"] / g["events_generated"]
+        g["effective_fraction"] = effective_fraction(w)
+    for row in report["peaks"]:
+        values, w = samples[row["process"]]["events"][row["feature"]], weights[row["process"]]
+        finite = np.isfinite(values)
+        row["median"] = float(weighted_quantile(values[finite], w[finite], 0.5))
+        row["reco_peak" if "truth" in row else "measured"] = float("nan")
+    report["btag"] = []
+    return report
 
 
 def _shift(value: float, nominal: float) -> str:
@@ -138,20 +175,33 @@ def _shift(value: float, nominal: float) -> str:
     return f"{100 * (value / nominal - 1):+.1f}%"
 
 
+def _number(value: float, digits: int = 1) -> str:
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    return f"{value:.{digits}f}" if np.isfinite(value) else "—"
+
+
 def variations_markdown(dataset: str, reports: dict[str, dict]) -> str:
     """What each variation changes against the nominal card: selected events per process, the
     reconstructed mass peaks (or endpoints) and the measured b-tag efficiencies."""
     nominal = reports[NOMINAL]
-    lines = [f"### Detector and generator variations of the generated {dataset} sample", "",
+    lines = [f"### Detector, generator and shower variations of the generated {dataset} sample", "",
              "The same generated events through every card, with the same detector random numbers: a "
              "difference is the card's change alone (a generator variation, <source>_alt, is generated "
-             "again: its difference includes the statistics of other events). Shifts relative to the "
-             "nominal card.", "",
+             "again: its difference includes the statistics of other events; a shower variation weights "
+             "the nominal card's events: its selected events are their sum of weights, its medians "
+             "weighted ones). Shifts relative to the nominal card.", "",
              "| variation | process | selected | shift |", "|---|---|---|---|"]
     for name, report in reports.items():
         for process, g in report["generation"].items():
             n0 = nominal["generation"][process]["events_selected"]
-            lines.append(f"| {name} | {process} | {g['events_selected']} | {_shift(g['events_selected'], n0)} |")
+            lines.append(f"| {name} | {process} | {_number(g['events_selected'])} | {_shift(g['events_selected'], n0)} |")
+    weighted = [(name, p, g) for name, r in reports.items() for p, g in r["generation"].items() if "effective_fraction" in g]
+    if weighted:
+        lines += ["", "Shower variations: the effective fraction (sum w)^2 / (n sum w^2) of the selected events, "
+                  "what share of their statistical power the weights leave.", "",
+                  "| variation | process | effective fraction |", "|---|---|---|"]
+        lines += [f"| {name} | {p} | {g['effective_fraction']:.2f} |" for name, p, g in weighted]
     lines += ["", "Reconstructed masses: the peak (half-sample mode) or endpoint (98th percentile) of the "
               "validation report, and the median of the selected events (on the same events its shift is "
               "the steadier measure of a card's effect).", "",
@@ -160,7 +210,7 @@ def variations_markdown(dataset: str, reports: dict[str, dict]) -> str:
     for name, report in reports.items():
         for row, row0 in zip(report["peaks"], nominal["peaks"]):
             key = "reco_peak" if "truth" in row else "measured"
-            lines.append(f"| {name} | {row['feature']} | {row['process']} | {row[key]:.1f} | {_shift(row[key], row0[key])} | "
+            lines.append(f"| {name} | {row['feature']} | {row['process']} | {_number(row[key])} | {_shift(row[key], row0[key])} | "
                          f"{row['median']:.1f} | {_shift(row['median'], row0['median'])} |")
     lines += ["", "| variation | true flavour | working point | measured efficiency | card | shift |",
               "|---|---|---|---|---|---|"]
@@ -181,6 +231,7 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
     a resolution change tilts the line (the tails move, the median stays)."""
     from ...core.plotting import plt
 
+    from .shower_weights import event_weights, weighted_quantile
     from .validation import load_shards
 
     samples = {name: load_shards(paths) for name, paths in shards.items()}
@@ -192,8 +243,10 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
     pairs = source_pairs(reports)
     for ax, row in zip(axes.flat, rows):
         def quantiles(name):
-            values = samples[name][row["process"]]["events"][row["feature"]]
-            return np.quantile(values[np.isfinite(values)], QUANTILES)
+            events = samples[name][row["process"]]["events"]
+            values, weights = events[row["feature"]], event_weights(events, name)
+            finite = np.isfinite(values)
+            return weighted_quantile(values[finite], None if weights is None else weights[finite], QUANTILES)
 
         nominal = quantiles(NOMINAL)
         ax.axhline(0, color="grey", lw=1)
