@@ -12,7 +12,7 @@ from hepml.benchmark.generation.shower_weights import (WeightTally, effective_fr
 from hepml.benchmark.generation.variations import shower_variation_names, source_pairs, variation_names
 from hepml.core.metrics import classifier_metrics
 from hepml.core.pythia import generate, make_pythia, shower_weight_settings, weight_columns
-from hepml.core.roc import auc, roc_curve
+from hepml.core.roc import auc, auc_shift_spread, roc_curve
 from hepml.core.significance import (binned_significance, binned_significance_with_systematics, expected_yields,
                                      significance_at_cuts)
 
@@ -80,6 +80,21 @@ def test_pythia_names_its_weights_as_the_list_does_and_groups_multiply():
     assert not np.allclose(w["f_up"], 1.0) and not np.allclose(w["i_up"], 1.0)
 
 
+def test_the_spread_of_a_weighted_auc_shift_falls_as_one_over_root_n():
+    """Equal weights shift nothing; exponential weights shift the AUC by a bootstrap spread that
+    halves when the sample is four times larger."""
+    rng = np.random.default_rng(6)
+
+    def spread(n):
+        y = rng.integers(0, 2, n)
+        return auc_shift_spread(y, rng.normal(y, 1.0), rng.exponential(1.0, n), seed=1)
+
+    y = rng.integers(0, 2, 500)
+    assert auc_shift_spread(y, rng.normal(y, 1.0), np.full(500, 2.0)) == 0.0
+    small, large = spread(1000), spread(4000)
+    assert 0 < large < small and small / large == pytest.approx(2.0, rel=0.3)
+
+
 def test_a_weighted_roc_counts_an_event_of_weight_k_as_k_events():
     rng = np.random.default_rng(1)
     y = rng.integers(0, 2, 3000)
@@ -92,14 +107,19 @@ def test_a_weighted_roc_counts_an_event_of_weight_k_as_k_events():
     assert fpr[-1] == pytest.approx(1) and tpr[-1] == pytest.approx(1) and np.all(np.diff(tpr) >= 0)
 
 
-def test_weighted_significances_count_an_event_of_weight_k_as_k_events():
-    rng = np.random.default_rng(2)
+def _scored(seed: int, max_weight: int):
+    """Validation scores and labels, test scores and labels, integer weights k and the test events
+    repeated k times."""
+    rng = np.random.default_rng(seed)
     val_y = rng.integers(0, 2, 4000)
-    val_s = rng.normal(val_y, 1.0)
     y = rng.integers(0, 2, 3000)
     s = rng.normal(y, 1.0)
-    k = rng.integers(0, 4, len(y)).astype(float)
-    repeated = (np.repeat(s, k.astype(int)), np.repeat(y, k.astype(int)))
+    k = rng.integers(0, max_weight + 1, len(y)).astype(float)
+    return rng.normal(val_y, 1.0), val_y, s, y, k, (np.repeat(s, k.astype(int)), np.repeat(y, k.astype(int)))
+
+
+def test_weighted_significances_count_an_event_of_weight_k_as_k_events():
+    val_s, val_y, s, y, k, repeated = _scored(2, 3)
     args = (100.0, 1000.0, 0.05, 10)
     # the yields count k events; their MC statistics do not (sqrt(sum w^2), below), so compare without them
     assert binned_significance(val_s, val_y, s, y, *args, mc_stat=False, test_weights=k) == pytest.approx(
@@ -116,13 +136,7 @@ def test_weighted_significances_count_an_event_of_weight_k_as_k_events():
 
 
 def test_a_weighted_variation_in_the_systematics_model_is_the_duplicated_one():
-    rng = np.random.default_rng(3)
-    val_y = rng.integers(0, 2, 4000)
-    val_s = rng.normal(val_y, 1.0)
-    y = rng.integers(0, 2, 3000)
-    s = rng.normal(y, 1.0)
-    k = rng.integers(0, 3, len(y)).astype(float)
-    repeated = (np.repeat(s, k.astype(int)), np.repeat(y, k.astype(int)))
+    val_s, val_y, s, y, k, repeated = _scored(3, 2)
     flipped = 2.0 - k
     repeated_down = (np.repeat(s, flipped.astype(int)), np.repeat(y, flipped.astype(int)))
     weighted = binned_significance_with_systematics(val_s, val_y, (s, y), {"fsr": ((s, y, k), (s, y, flipped))},

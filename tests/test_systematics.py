@@ -221,17 +221,22 @@ def test_no_source_or_a_source_that_changes_nothing_is_the_binned_significance()
     assert shifted < z0
 
 
-def _records(shift):
+def _records(shift, shower=False):
+    """Records of four cells on the nominal card and JES up and down (``shower``: also a shower
+    source's weighted variations, with their shifts' statistical spread)."""
     cells = [Cell("benchmark", "higgs", "pythia", f, m, "all") for f in ("low", "complete") for m in ("bdt", "deep")]
     out = []
     eff = np.linspace(0, 1, 5).tolist()
+    variations = [("nominal", 0.0), ("jes_up", shift), ("jes_down", -shift)]
+    variations += [("fsr_up", -shift), ("fsr_down", 2 * shift)] if shower else []
     for cell in cells:
         for seed in (0, 1):
-            for variation, delta in (("nominal", 0.0), ("jes_up", shift), ("jes_down", -shift)):
+            for variation, delta in variations:
                 out.append(MetricRecord(Cell(**{**vars(cell), "evaluation": f"syst_{variation}"}), seed,
                                         0.7 + 0.01 * seed + delta, 100, 50, 4.0, Roc(eff, eff), z_binned=2.0 + delta,
                                         z_best_threshold=2.5 + 2 * delta,
-                                        z_systematics=1.5 if variation == "nominal" else None))
+                                        z_systematics=1.5 if variation == "nominal" else None,
+                                        auc_shift_stat=0.001 * (1 + seed) if variation.startswith("fsr") else None))
     return out
 
 
@@ -247,13 +252,16 @@ def test_the_systematics_table_shows_seed_by_seed_shifts_and_the_significance_wi
     assert row["z_best_threshold"] == pytest.approx(2.5) and row["z_best_threshold_shift_jes_up"] == pytest.approx(0.004)
     with pytest.raises(ValueError, match="no nominal-variation records"):
         study_table("systematics", "higgs", "pythia", [r for r in _records(0.0) if r.cell.evaluation != "syst_nominal"])
+    shower = study_table("systematics", "higgs", "pythia", _records(0.002, shower=True))
+    assert "| -0.0020 / +0.0040 (± 0.0015 / 0.0015) |" in shower.markdown().splitlines()[4]   # mean spread over seeds
+    assert shower.csv_rows()[0]["auc_shift_stat_fsr_down"] == pytest.approx(0.0015)
 
 
 def test_the_systematics_figure_is_readable():
     from hepml.core.plotting import plt
     from hepml.pipeline.reports import study_figure
 
-    fig = study_figure("systematics", "higgs", "pythia", _records(0.003))
+    fig = study_figure("systematics", "higgs", "pythia", _records(0.003, shower=True))
     assert_readable(fig)
     plt.close(fig)
 

@@ -32,6 +32,12 @@ class SystematicsRow:
         nominal = {r.seed: getattr(r, name) for r in self.nominal.records}
         return mean_std([getattr(r, name) - nominal[r.seed] for r in self.by_variation[variation].records])
 
+    def shift_stat(self, variation: str) -> float | None:
+        """A shower variation: the mean over seeds of its AUC shift's statistical spread (the
+        weights' statistics, ``MetricRecord.auc_shift_stat``); None for any other variation."""
+        values = [r.auc_shift_stat for r in self.by_variation[variation].records]
+        return None if None in values else float(np.mean(values))
+
 
 def systematics_rows(records: list[MetricRecord]) -> list[SystematicsRow]:
     """One row per benchmark cell, in the paper's order (the nominal variation must be among them)."""
@@ -46,13 +52,23 @@ def systematics_rows(records: list[MetricRecord]) -> list[SystematicsRow]:
 
 
 def _shift_column(source: str, up: str, down: str | None, name: str, header: str, digits: int) -> Column:
-    """The shift of ``name`` under a source up and down (a generator source: its one variation)."""
-    if down is None:
-        return Column(f"{header} {up}", lambda r: f"{r.shift(name, up)[0]:+.{digits}f}",
-                      lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0]})
-    return Column(f"{header} {source} up / down",
-                  lambda r: f"{r.shift(name, up)[0]:+.{digits}f} / {r.shift(name, down)[0]:+.{digits}f}",
-                  lambda r: {f"{name}_shift_{up}": r.shift(name, up)[0], f"{name}_shift_{down}": r.shift(name, down)[0]})
+    """The shift of ``name`` under a source up and down (a generator source: its one variation); a
+    shower source's AUC shifts also carry their weights' statistical spread, ``(± up / down)``."""
+    variations = (up,) if down is None else (up, down)
+    label = f"{header} {up}" if down is None else f"{header} {source} up / down"
+
+    def text(r):
+        out = " / ".join(f"{r.shift(name, v)[0]:+.{digits}f}" for v in variations)
+        stats = [r.shift_stat(v) for v in variations] if name == "auc" else [None]
+        return out if None in stats else out + " (± " + " / ".join(f"{x:.{digits}f}" for x in stats) + ")"
+
+    def fields(r):
+        out = {f"{name}_shift_{v}": r.shift(name, v)[0] for v in variations}
+        if name == "auc":
+            out.update({f"auc_shift_stat_{v}": r.shift_stat(v) for v in variations if r.shift_stat(v) is not None})
+        return out
+
+    return Column(label, text, fields)
 
 
 def _shift(name: str, variation: str, label: str) -> Column:
@@ -87,15 +103,16 @@ def systematics_table(records: list[MetricRecord], title: str) -> Table:
 
 
 def shifts_figure(records: list[MetricRecord], title: str):
-    """Left and middle: the shift of the AUC (x 1000) and of the binned significance (%) of every
-    benchmark cell under every variation, mean over seeds; right: the binned significance without
-    and with the variations as pyhf modifiers."""
+    """Left and middle: the shift of the AUC (x 1000; a shower weight's with its statistical spread)
+    and of the binned significance (%) of every benchmark cell under every variation, mean over
+    seeds; right: the binned significance without and with the variations as pyhf modifiers."""
     from ..core.plotting import plt
 
     rows = systematics_rows(records)
     variations = [v for pair in source_pairs(rows[0].by_variation).values() for v in pair if v]
     labels = [f"{r.cell.model} / {r.cell.feature_set}" for r in rows]
     auc = np.array([[1000 * r.shift("auc", v)[0] for v in variations] for r in rows])
+    auc_stat = [[r.shift_stat(v) for v in variations] for r in rows]
     z = np.array([[100 * r.shift("z_binned", v)[0] / r.nominal.stat("z_binned")[0] for v in variations] for r in rows])
     fig, axes = plt.subplots(1, 3, figsize=(28, 0.9 * len(rows) + 5), gridspec_kw={"width_ratios": [4, 4, 3]},
                              layout="constrained")
@@ -103,7 +120,9 @@ def shifts_figure(records: list[MetricRecord], title: str):
         limit = max(float(np.abs(values).max()), 1e-9)
         image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
         for (i, j), v in np.ndenumerate(values):
-            ax.text(j, i, f"{v:+.1f}", ha="center", va="center", fontsize=11)
+            stat = auc_stat[i][j] if ax is axes[0] else None   # a shower weight's statistical spread
+            ax.text(j, i, f"{v:+.1f}" if stat is None else f"{v:+.1f}\n±{1000 * stat:.1f}", ha="center", va="center",
+                    fontsize=11 if stat is None else 9)
         ax.set_xticks(range(len(variations)), variations, rotation=45, ha="right")
         ax.set_yticks(range(len(rows)), labels)
         ax.minorticks_off()

@@ -60,6 +60,7 @@ class MetricRecord:
     z_best_threshold: float | None = None
     best_threshold: float | None = None
     z_systematics: float | None = None  # z_binned with the detector variations as pyhf modifiers (systematics study)
+    auc_shift_stat: float | None = None  # a shower variation: the bootstrap std of its AUC's shift (its weights' statistics)
     members: list[int] | None = None    # the seed ensemble: the seeds whose scores it averages
     spread: float | None = None         # the seed ensemble: mean over test events of the members' score std
 

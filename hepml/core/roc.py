@@ -40,3 +40,17 @@ def thinned_roc(labels: np.ndarray, scores: np.ndarray, n_points: int = 200,
     fpr, tpr = roc_curve(labels, scores, weights)
     keep = np.unique(np.searchsorted(tpr, np.linspace(0, 1, n_points)).clip(0, len(tpr) - 1))
     return fpr[keep].tolist(), tpr[keep].tolist()
+
+
+def auc_shift_spread(labels: np.ndarray, scores: np.ndarray, weights: np.ndarray, n_resamples: int = 200,
+                     seed: int = 0) -> float:
+    """The statistical spread (bootstrap standard deviation over ``n_resamples`` resamplings of the
+    events) of the shift of the AUC that the per-event ``weights`` make, AUC(weighted) - AUC: what
+    a reweighted variation's AUC shift owes to the statistics of its weights. Equal weights give 0."""
+    rng = np.random.default_rng(seed)
+    n = len(labels)
+    shifts = np.empty(n_resamples)
+    for k in range(n_resamples):
+        i = rng.integers(0, n, n)
+        shifts[k] = auc(labels[i], scores[i], weights[i]) - auc(labels[i], scores[i])
+    return float(np.std(shifts))

@@ -37,6 +37,7 @@ def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_pa
     metric record of the cell evaluated as ``syst_<name>`` (``outputs``: {name: one file per seed});
     the nominal record also carries the significance with every source's up and down variation as
     pyhf modifiers (``z_systematics``)."""
+    from ..core.roc import auc_shift_spread
     from ..core.significance import binned_significance_with_systematics
 
     pairs = source_pairs(variation_paths)
@@ -56,6 +57,8 @@ def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_pa
                                    {"val_scores": val_scores, "val_labels": val_labels, "test_scores": scores,
                                     "test_labels": labels, "test_weights": weighted[0] if weighted else None},
                                    significance, where, train_events)
+            if weighted:   # how much of the shift the weights' statistics can make
+                record = dataclasses.replace(record, auc_shift_stat=auc_shift_spread(labels, scores, weighted[0], seed=seed))
             if name == NOMINAL:
                 sig = {k: significance[k] for k in ("n_signal", "n_background", "background_uncertainty")}
                 z = binned_significance_with_systematics(
