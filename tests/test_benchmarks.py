@@ -29,6 +29,8 @@ EXPECT = {
     "gpu_check.py": [r"graph_equals_eager"],
     "bench_stack.py": [r"one ensemble per cell \(baseline\)\s+[\d.]+ s per epoch", r"one stack of every cell\s+[\d.]+ s per epoch\s+[\d.]+x"],
     "bench_imports.py": [r"^baseline: .+1\.00x", r"^a BDT job: .+ [\d.]+x faster"],
+    "bench_shower_weights.py": [r"no weights \(baseline\)\s+[\d.]+ s / 1000 events\s+1\.00x",
+                                r"shower weights \(defaults\)\s+[\d.]+ s / 1000 events\s+[\d.]+x  effective fraction: fsr_up 0\.\d\d"],
     "bench_variations.py": [r"Pythia nextBatch \+ flatten \(baseline\)\s+[\d.]+\s+1\.00",
                             r"one more card costs [\d.]+x the generation"],
 }

@@ -122,11 +122,11 @@ def shifts_figure(records: list[MetricRecord], title: str):
         for (i, j), v in np.ndenumerate(values):
             stat = auc_stat[i][j] if ax is axes[0] else None   # a shower weight's statistical spread
             ax.text(j, i, f"{v:+.1f}" if stat is None else f"{v:+.1f}\n±{1000 * stat:.1f}", ha="center", va="center",
-                    fontsize=11 if stat is None else 9)
+                    fontsize=11 if stat is None else 9, color="white" if abs(v) > 0.6 * limit else "black")
         ax.set_xticks(range(len(variations)), variations, rotation=45, ha="right")
         ax.set_yticks(range(len(rows)), labels)
         ax.minorticks_off()
-        ax.set_xlabel("Variation (detector card, shower weight; <source>_alt: generator setting)")
+        ax.set_xlabel("Variation\n(detector card or shower weight; *_alt: generator setting)")
         ax.set_ylabel("Model / features")
         ax.set_title(f"{title}: {what}", fontsize=14)
         fig.colorbar(image, ax=ax, shrink=0.8)

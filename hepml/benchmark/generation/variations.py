@@ -16,6 +16,7 @@ nominal card's events, each event weighted (``hepml.benchmark.generation.shower_
 from __future__ import annotations
 
 import copy
+import itertools
 
 import numpy as np
 
@@ -239,7 +240,8 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
     ncol = min(4, len(rows))
     nrow = -(-len(rows) // ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(6.5 * ncol, 5.5 * nrow), squeeze=False, layout="constrained")
-    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]   # the style's few colours, then tab20's
+    colours = list(colours) + [c for c in plt.get_cmap("tab20").colors if c not in colours]
     pairs = source_pairs(reports)
     for ax, row in zip(axes.flat, rows):
         def quantiles(name):
@@ -250,7 +252,7 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
 
         nominal = quantiles(NOMINAL)
         ax.axhline(0, color="grey", lw=1)
-        for colour, (source, (up, down)) in zip(colours, pairs.items()):
+        for colour, (source, (up, down)) in zip(itertools.cycle(colours), pairs.items()):
             for name, style in ((up, "-"), (down, "--")) if down else ((up, ":"),):
                 ax.plot(QUANTILES, 100 * (quantiles(name) / nominal - 1), color=colour, ls=style, marker=".", label=name)
         ax.set_xlabel(f"Quantile of {row['feature']}")
