@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from hepml.benchmark.generation.recipes import process_variants
-from hepml.benchmark.generation.shower_weights import effective_fraction, shower_variations, uncertainty_bands
+from hepml.benchmark.generation.shower_weights import effective_fraction, uncertainty_bands
+from hepml.benchmark.generation.variations import shower_variations
 from hepml.core.config import SCHEMA, validate_config
 from hepml.core.pythia import generate, make_pythia, shard_seed, shower_weight_settings
 

@@ -10,14 +10,18 @@ from hepml.core.cli import json_arg, named_path, run_main
 
 def generate(a):
     from hepml.benchmark.generation.shards import generate_cards_shard
-    from hepml.benchmark.generation.variations import LABEL_SUFFIX, generator_parameters, variation_cards
+    from hepml.benchmark.generation.variations import (LABEL_SUFFIX, generator_parameters, shower_variations,
+                                                       variation_cards)
 
     outputs = named_path(a.outputs)
     shower = None
     if a.variation:   # a generator variation: generated again, through the nominal card
         cards, parameters = {a.variation: a.detector}, generator_parameters(a.generator, a.variation)
-    else:   # the detector cards, the nominal one's events with the shower variations' weights
-        cards, parameters, shower = variation_cards(a.detector, a.sources), None, a.shower
+    elif a.shower:   # the detector cards, the nominal one's events with the shower variations' weights
+        cards, parameters = variation_cards(a.detector, a.sources), None
+        shower = {"variations": shower_variations(a.shower["sources"]), "settings": a.shower["settings"]}
+    else:
+        cards, parameters = variation_cards(a.detector, a.sources), None
     if set(outputs) != set(cards):
         raise ValueError(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
     r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,

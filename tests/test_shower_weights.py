@@ -7,9 +7,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from hepml.benchmark.generation.shower_weights import (WeightTally, effective_fraction, event_weights,
-                                                       shower_variations, uncertainty_bands, weight_column,
-                                                       weighted_quantile)
-from hepml.benchmark.generation.variations import shower_variation_names, source_pairs, variation_names
+                                                       uncertainty_bands, weight_column, weighted_quantile)
+from hepml.benchmark.generation.variations import shower_variation_names, shower_variations, source_pairs, variation_names
 from hepml.core.metrics import classifier_metrics
 from hepml.core.pythia import generate, make_pythia, shower_weight_settings, weight_columns
 from hepml.core.roc import auc, auc_shift_spread, roc_curve
@@ -197,7 +196,7 @@ def test_the_generated_shard_carries_normalised_weights_on_the_nominal_card_only
 
     cards = variation_cards(detector_card(), {"jes": {"jet.energy_scale": 0.05}})
     outputs = {n: tmp_path / f"{n}.root" for n in cards}
-    shower = {"sources": {"fsr": {"fsr": 2.0}}, "settings": {"fsr_pt2_min_factor": 20}}
+    shower = {"variations": shower_variations({"fsr": {"fsr": 2.0}}), "settings": {"fsr_pt2_min_factor": 20}}
     record = generate_cards_shard("higgs", "background", 0, 600, 7, GENERATION, cards, outputs, tmp_path / "r.json",
                                   progress=False, shower=shower)
     columns = store_columns(outputs["nominal"])

@@ -12,8 +12,8 @@ import vector
 from hepml.benchmark.generation.detector import reconstruct, reconstruct_card
 from hepml.benchmark.generation.shards import generate_cards_shard, generate_shard
 from hepml.benchmark.generation.validation import peak_and_width
-from hepml.benchmark.generation.variations import (generator_parameters, source_pairs, variation_cards, variation_names,
-                                                   varied_card)
+from hepml.benchmark.generation.variations import (generator_parameters, shower_variations, source_pairs, variation_cards,
+                                                   variation_names, varied_card)
 from hepml.core.pythia import GeneratedBatch, Particles
 from hepml.core.records import Cell, MetricRecord, Roc
 from hepml.core.significance import binned_significance, binned_significance_with_systematics
@@ -291,7 +291,7 @@ def test_every_card_gets_the_validation_report_and_the_shifts_show(tmp_path):
         outputs.update(scale_up=outputs["nominal"], scale_down=outputs["nominal"])   # weighted nominal events
         generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, detector_cards, outputs,
                              tmp_path / f"{process}.json", progress=False, label=f"{process}_variations",
-                             shower={"sources": shower, "settings": {"fsr_pt2_min_factor": 20}})
+                             shower={"variations": shower_variations(shower), "settings": {"fsr_pt2_min_factor": 20}})
         fsr = generate_cards_shard("higgs", process, 0, 1200, 11, GENERATION, {"fsr_alt": cards["fsr_alt"]},
                                    outputs, tmp_path / f"{process}_fsr.json", progress=False,
                                    label=f"{process}_variations", parameters=generator["fsr"])

@@ -25,7 +25,7 @@ from ...core.store import StoreWriter
 from . import ragged
 from .detector import Reco, reconstruct_card
 from .recipes import process_variants, recipe
-from .shower_weights import WeightTally, shower_variations, uncertainty_bands
+from .shower_weights import WeightTally, uncertainty_bands
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,8 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
     """One shard of generated events seen through several detector cards: the first card is the
     nominal one, whose random numbers every other card reuses on the same events (a variation costs
     the detector, not Pythia); ``outputs`` gives each card's store file; ``parameters``: real-valued
-    Pythia parameters changed (a generator variation); ``shower``: {"sources": systematics.shower,
-    "settings": systematics.shower_settings}, whose variations' per-event weights the nominal
+    Pythia parameters changed (a generator variation); ``shower``: {"variations": {name: {"fsr" or
+    "isr": scale factor}} (``variations.shower_variations``), "settings": systematics.shower_settings}, whose variations' per-event weights the nominal
     card's events carry (``hepml.benchmark.generation.shower_weights``). The record counts the
     events each card selects."""
     label = label or process
@@ -92,7 +92,7 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
     runs, generated = [], 0
     nominal, *others = cards
-    variations = shower_variations(shower["sources"]) if shower else {}
+    variations = shower["variations"] if shower else {}
     extra_settings = shower_weight_settings(variations, uncertainty_bands(shower["settings"])) if variations else []
     tally = WeightTally(list(variations))
     bar = tqdm(total=n_events, desc=f"{dataset} {process} shard {shard}", unit="ev", disable=not progress,

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .variations import DIRECTIONS, variation_name
-
 WEIGHT_PREFIX = "weight_"
 UNCERTAINTY_BANDS = {"fsr_pt2_min_factor": "FSRpTmin2Fac", "isr_pt2_min_factor": "ISRpTmin2Fac",
                      "delta_alpha_s_max": "deltaAlphaSmax"}   # systematics.shower_settings -> Pythia's names
@@ -31,16 +29,6 @@ def uncertainty_bands(settings: dict[str, float]) -> dict[str, float]:
     if unknown:
         raise ValueError(f"systematics.shower_settings: unknown keys {unknown}; known: {sorted(UNCERTAINTY_BANDS)}")
     return {UNCERTAINTY_BANDS[k]: float(v) for k, v in settings.items()}
-
-
-def shower_variations(shower: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    """{``<source>_up``: {shower: factor}, ``<source>_down``: {shower: 1 / factor}} for every shower
-    source of ``shower`` ({source: {"fsr" or "isr": factor of the renormalisation scale}})."""
-    out = {}
-    for source, factors in shower.items():
-        for direction, sign in DIRECTIONS.items():
-            out[variation_name(source, direction)] = {kind: float(f) ** sign for kind, f in factors.items()}
-    return out
 
 
 def weight_column(variation: str) -> str:

@@ -53,6 +53,16 @@ def generator_variation_names(generator: dict[str, dict[str, float]]) -> list[st
     return [variation_name(g, ALTERNATIVE) for g in generator]
 
 
+def shower_variations(shower: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """{``<source>_up``: {shower: factor}, ``<source>_down``: {shower: 1 / factor}} for every shower
+    source of ``shower`` ({source: {"fsr" or "isr": factor of the renormalisation scale}})."""
+    out = {}
+    for source, factors in shower.items():
+        for direction, sign in DIRECTIONS.items():
+            out[variation_name(source, direction)] = {kind: float(f) ** sign for kind, f in factors.items()}
+    return out
+
+
 def generator_parameters(generator: dict[str, dict[str, float]], variation: str) -> dict[str, float]:
     """The Pythia parameters of the generator variation ``variation`` (``<source>_alt``)."""
     source, _, direction = variation.rpartition("_")
