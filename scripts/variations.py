@@ -17,11 +17,10 @@ def generate(a):
     shower = None
     if a.variation:   # a generator variation: generated again, through the nominal card
         cards, parameters = {a.variation: a.detector}, generator_parameters(a.generator, a.variation)
-    elif a.shower:   # the detector cards, the nominal one's events with the shower variations' weights
+    else:   # the detector cards, the nominal one's events with the shower variations' weights
         cards, parameters = variation_cards(a.detector, a.sources), None
-        shower = {"variations": shower_variations(a.shower["sources"]), "settings": a.shower["settings"]}
-    else:
-        cards, parameters = variation_cards(a.detector, a.sources), None
+        if a.shower:
+            shower = {"variations": shower_variations(a.shower["sources"]), "settings": a.shower["settings"]}
     if set(outputs) != set(cards):
         raise ValueError(f"--outputs names {sorted(outputs)} differ from the variations {sorted(cards)}")
     r = generate_cards_shard(a.dataset, a.process, a.shard, a.events, a.seed, a.generation, cards, outputs, a.record,
@@ -77,8 +76,10 @@ def main():
     g.add_argument("--seed", type=int, required=True)
     g.add_argument("--generation", type=json_arg, required=True)
     g.add_argument("--detector", type=json_arg, required=True, help="JSON: the nominal detector card")
-    g.add_argument("--sources", type=json_arg, required=True, help="JSON: systematics.sources")
-    g.add_argument("--generator", type=json_arg, required=True, help="JSON: systematics.generator")
+    g.add_argument("--sources", type=json_arg, default={},
+                   help="JSON: systematics.sources (the detector cards; none with --variation)")
+    g.add_argument("--generator", type=json_arg, default={},
+                   help="JSON: systematics.generator (needed with --variation only)")
     g.add_argument("--shower", type=json_arg, help='JSON {"sources": systematics.shower, "settings": '
                    "systematics.shower_settings}: the nominal card's events "
                    "carry these variations' weights; none by default")

@@ -41,7 +41,7 @@ rule generate_variations:
     shell:
         "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
         " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
-        " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q} --generator '{{}}'"
+        " --generation {params.generation:q} --detector {params.detector:q} --sources {params.sources:q}"
         " --shower {params.shower:q} --outputs {params.outputs:q} --record {output.record:q} > {log:q} 2>&1"
 
 
@@ -78,7 +78,7 @@ rule generate_generator_variation:
     shell:
         "python scripts/variations.py generate --dataset {wildcards.dataset} --process {wildcards.process}"
         " --shard {wildcards.shard} --events {params.events} --seed {params.seed}"
-        " --generation {params.generation:q} --detector {params.detector:q} --sources '{{}}'"
+        " --generation {params.generation:q} --detector {params.detector:q}"
         " --generator {params.generator:q} --variation {wildcards.gvariation:q}"
         " --outputs {wildcards.gvariation:q}={output.events:q} --record {output.record:q} > {log:q} 2>&1"
 
