@@ -12,8 +12,9 @@ Studies (all on the same pipeline: split -> train -> score -> metrics -> tables 
 * ``parameterized``: one network with the mass as an input, trained on the training masses of a
   grid and scored at every mass of it, against a dedicated network at each mass;
 * ``systematics``: the benchmark cells, not trained again but scored on the same test-only events
-  seen through every detector variation, and on events generated again with Pythia parameters
-  changed (generator variations; evaluation ``syst_<variation>``);
+  seen through every detector variation, on the nominal card's events reweighted for the showers'
+  scales (shower variations), and on events generated again with Pythia parameters changed
+  (generator variations; evaluation ``syst_<variation>``);
 * ``mismodelling``: the quark/gluon taggers trained on the nominal simulation, scored on "data"
   generated with one Pythia parameter changed (evaluation ``alt_<value>``), against the weak study's
   CWoLa, LLP and supervised network trained on those data (source ``alt_<value>``).

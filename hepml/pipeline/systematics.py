@@ -41,7 +41,8 @@ def score_variations(cell: Cell, seeds: list[int], model_paths: list, history_pa
     from ..core.significance import binned_significance_with_systematics
 
     pairs = source_pairs(variation_paths)
-    weights = {name: event_weights(_weight_columns(path), name) for name, path in variation_paths.items()}
+    columns = {path: _weight_columns(path) for path in dict.fromkeys(variation_paths.values())}   # each file once
+    weights = {name: event_weights(columns[path], name) for name, path in variation_paths.items()}
     cache: dict = {}
     for i, (seed, model_path, history_path) in enumerate(zip(seeds, model_paths, history_paths, strict=True)):
         model = verified_model(model_path, history_path)

@@ -408,16 +408,20 @@ def variation_dir(dataset):
 VARIATION_DIR = variation_dir("{dataset}")
 
 
+def events_of(variation):
+    """The variation whose events files a variation reads: a shower variation the nominal card's."""
+    return NOMINAL if variation in SHOWER_VARIATIONS else variation
+
+
 def variation_file(dataset, variation):
     """The merged events of a variation (a shower variation: the nominal card's, weighted)."""
-    return f"{variation_dir(dataset)}/{NOMINAL if variation in SHOWER_VARIATIONS else variation}.root"
+    return f"{variation_dir(dataset)}/{events_of(variation)}.root"
 
 
 def variation_shards(dataset, variation):
     """The shard files of one card of a dataset's variation sample (signal and background; a shower
     variation: the nominal card's)."""
-    variation = NOMINAL if variation in SHOWER_VARIATIONS else variation
-    return [f"{variation_dir(dataset)}/shards/{p}_{i}_{variation}.root"
+    return [f"{variation_dir(dataset)}/shards/{p}_{i}_{events_of(variation)}.root"
             for p in DATASETS[dataset].processes for i in range(SYST["shards"])]
 
 

@@ -35,12 +35,9 @@ def _select(reco: Reco, keep: np.ndarray) -> Reco:
                 reco.met_true_px[keep], reco.met_true_py[keep])
 
 
-def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, detector: dict,
-                  keep: np.ndarray | None = None) -> dict[str, dict]:
-    """The four trees' columns for the selected events of one batch (``keep``: the selection, when
-    already known)."""
+def _batch_output(dataset: str, process: str, reco: Reco, truth: dict, keep: np.ndarray) -> dict[str, dict]:
+    """The four trees' columns for the events ``keep`` selects of one batch."""
     r = recipe(dataset)
-    keep = r.selection(reco, detector) if keep is None else keep
     sel = _select(reco, keep)
     cols = r.features(sel)
     bad = [c for c, v in cols.items() if not np.all(np.isfinite(v))]
@@ -88,7 +85,7 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
     events each card selects."""
     label = label or process
     variants = process_variants(dataset, process, gen)
-    make_truth = recipe(dataset).truth
+    make_truth, select = recipe(dataset).truth, recipe(dataset).selection
     per_variant = [n_events // len(variants) + (i < n_events % len(variants)) for i in range(len(variants))]
     runs, generated = [], 0
     nominal, *others = cards
@@ -111,8 +108,8 @@ def generate_cards_shard(dataset: str, process: str, shard: int, n_events: int, 
                 for name in cards:
                     if name != nominal:
                         reco = reconstruct_card(batch, cards[name], extra, shared)[0]
-                    keep = recipe(dataset).selection(reco, cards[name])
-                    out = _batch_output(dataset, process, reco, truth, cards[name], keep)
+                    keep = select(reco, cards[name])
+                    out = _batch_output(dataset, process, reco, truth, keep)
                     if name == nominal and variations:   # its events wait for the weights' normalisation
                         tally.add_generated(batch.weights)
                         tally.hold(out.pop("events"), batch.weights, keep)

@@ -143,11 +143,12 @@ def variation_reports(dataset: str, shards: dict[str, list[str]], records: dict[
     fraction; its peaks (modes) and b-tag efficiencies are not measured (nan and none)."""
     from .shards import merge_records
     from .shower_weights import event_weights
-    from .validation import load_shards, validation_report
+    from .validation import validation_report
 
+    loaded = _load_once(shards)
     reports = {}
     for name, card in cards.items():
-        samples = load_shards(shards[name])
+        samples = loaded[name]
         weights = {p: event_weights(s["events"], name) for p, s in samples.items()}
         if any(w is not None for w in weights.values()):
             reports[name] = _weighted_report(reports[NOMINAL], samples, weights)
@@ -159,6 +160,16 @@ def variation_reports(dataset: str, shards: dict[str, list[str]], records: dict[
             row["median"] = float(np.median(values[np.isfinite(values)]))
         reports[name] = report
     return reports
+
+
+def _load_once(shards: dict[str, list[str]]) -> dict[str, dict]:
+    """{variation: its shards' samples (``validation.load_shards``)}, each list of files read once (a
+    shower variation's shards are the nominal card's)."""
+    from .validation import load_shards
+
+    by_files = {tuple(paths): None for paths in shards.values()}
+    by_files = {files: load_shards(list(files)) for files in by_files}
+    return {name: by_files[tuple(paths)] for name, paths in shards.items()}
 
 
 def _weighted_report(nominal: dict, samples: dict, weights: dict) -> dict:
@@ -187,9 +198,10 @@ def _shift(value: float, nominal: float) -> str:
 
 
 def _number(value: float, digits: int = 1) -> str:
-    if isinstance(value, (int, np.integer)):
-        return str(value)
-    return f"{value:.{digits}f}" if np.isfinite(value) else "—"
+    """A count as it is, any other number as ``validation._fmt`` writes it ("—" when not finite)."""
+    from .validation import _fmt
+
+    return str(value) if isinstance(value, (int, np.integer)) else _fmt(value, digits)
 
 
 def variations_markdown(dataset: str, reports: dict[str, dict]) -> str:
@@ -243,9 +255,8 @@ def variations_figure(dataset: str, reports: dict[str, dict], shards: dict[str, 
     from ...core.plotting import plt
 
     from .shower_weights import event_weights, weighted_quantile
-    from .validation import load_shards
 
-    samples = {name: load_shards(paths) for name, paths in shards.items()}
+    samples = _load_once(shards)
     rows = reports[NOMINAL]["peaks"]
     ncol = min(4, len(rows))
     nrow = -(-len(rows) // ncol)
