@@ -69,7 +69,8 @@ def chain_stages(dataset, process, variants, per_variant, base, detector, batch_
                 gen = timed(STAGES[1], flatten_batch, batch)
                 reco = timed(STAGES[2], reconstruct, gen, detector, rng)
                 truth = timed(STAGES[3], recipe(dataset).truth, gen, variant)
-                trees = timed(STAGES[4], _batch_output, dataset, process, reco, truth, detector)
+                trees = timed(STAGES[4], lambda: _batch_output(dataset, process, reco, truth,
+                                                                recipe(dataset).selection(reco, detector)))
                 for tree, data in trees.items():
                     timed(STAGES[5], writer.extend, data, tree)
                 done += k
